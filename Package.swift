@@ -1,0 +1,65 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Settings shared by our own targets: Swift 6 mode, and warnings fail the build.
+let strictSettings: [SwiftSetting] = [
+    .treatAllWarnings(as: .error)
+]
+
+let package = Package(
+    name: "senior-backend",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "senior-backend", targets: ["senior-backend"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // Errors, JSON, digests, redaction, schema validation and the tool abstraction. Pure.
+        .target(name: "BackendCore", swiftSettings: strictSettings),
+        // The composition map and the router over it. Pure.
+        .target(name: "SpecialistRouting", dependencies: ["BackendCore"], swiftSettings: strictSettings),
+        // Every tool, schema, reference and prompt, compiled into the binary.
+        .target(
+            name: "ToolCatalog",
+            dependencies: ["BackendCore", "SpecialistRouting"],
+            resources: [.embedInCode("Resources")],
+            swiftSettings: strictSettings
+        ),
+        // JSON-RPC 2.0 / MCP over stdio on SwiftNIO.
+        .target(
+            name: "MCPServer",
+            dependencies: [
+                "BackendCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The thin command line: argument parsing only.
+        .executableTarget(
+            name: "senior-backend",
+            dependencies: [
+                "BackendCore", "ToolCatalog", "MCPServer", "SpecialistRouting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "BackendCoreTests", dependencies: ["BackendCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ToolCatalogTests",
+            dependencies: ["ToolCatalog", "BackendCore", "SpecialistRouting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MCPServerTests",
+            dependencies: ["MCPServer", "BackendCore", "ToolCatalog"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

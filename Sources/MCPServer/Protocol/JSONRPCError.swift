@@ -1,0 +1,29 @@
+import BackendCore
+
+/// A JSON-RPC error object with the codes of JSON-RPC 2.0 and MCP.
+struct JSONRPCError: Error {
+    let code: Int
+    let message: String
+
+    static func parse(_ message: String) -> JSONRPCError { .init(code: -32700, message: "Parse error: \(message)") }
+    static func invalidRequest(_ message: String) -> JSONRPCError {
+        .init(code: -32600, message: "Invalid request: \(message)")
+    }
+    static func methodNotFound(_ method: String) -> JSONRPCError {
+        .init(code: -32601, message: "Method not found: \(method)")
+    }
+    static func invalidParams(_ message: String) -> JSONRPCError {
+        .init(code: -32602, message: "Invalid params: \(message)")
+    }
+    static func internalError(_ message: String) -> JSONRPCError {
+        .init(code: -32603, message: "Internal error: \(message)")
+    }
+    /// MCP's code for a resource URI the server does not have.
+    static func resourceNotFound(_ uri: String) -> JSONRPCError {
+        .init(code: -32002, message: "Resource not found: \(uri)")
+    }
+
+    var json: JSONValue {
+        .object(JSONObject(["code": .integer(code), "message": .string(SecretRedactor.redact(message))]))
+    }
+}

@@ -1,0 +1,19 @@
+/// Settings of one server run.
+public struct ServerConfiguration: Sendable {
+    /// Newest first; an unknown requested version is answered with the first.
+    public static let supportedVersions = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"]
+
+    public var name = "senior-backend"
+    public var title = "Senior backend engineer"
+    public var version: String
+    /// Items per page of `tools/list`, `resources/list` and `prompts/list`.
+    public var pageSize = 50
+    /// The longest message accepted, in bytes; longer lines get an error and are dropped as they stream.
+    public var maxMessageBytes = 32 << 20
+    public var instructions =
+        "Tools of a senior backend engineer. Start a decision with grill_next_question (one forcing question per call) or decide_profile; route work with route_to_specialist. Every result has a digest of at most 200 words plus the structured result. References are resources under senior-backend://references/; the review workflow is the prompt backend-review."
+
+    public init(version: String) {
+        self.version = version
+    }
+}

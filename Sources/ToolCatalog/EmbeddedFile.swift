@@ -1,0 +1,25 @@
+/// A file of `schemas/`, `references/` or `agents/`, compiled into the binary byte for byte.
+public struct EmbeddedFile: Sendable {
+    /// Path relative to the package root, e.g. `schemas/route_to_specialist.input.json`.
+    public let path: String
+    public let bytes: [UInt8]
+
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Every embedded file; a test checks this list against the folders on disk.
+    public static let all: [EmbeddedFile] = [
+        .init(path: "schemas/route_to_specialist.input.json", bytes: PackageResources.route_to_specialist_input_json),
+        .init(path: "schemas/route_to_specialist.output.json", bytes: PackageResources.route_to_specialist_output_json),
+        .init(path: "schemas/diagnostics.input.json", bytes: PackageResources.diagnostics_input_json),
+        .init(path: "schemas/diagnostics.output.json", bytes: PackageResources.diagnostics_output_json),
+        .init(path: "references/api_design_patterns.md", bytes: PackageResources.api_design_patterns_md),
+        .init(path: "references/backend_security_practices.md", bytes: PackageResources.backend_security_practices_md),
+        .init(path: "references/composition_map.md", bytes: PackageResources.composition_map_md),
+        .init(path: "references/database_optimization_guide.md", bytes: PackageResources.database_optimization_guide_md),
+        .init(path: "references/forcing_questions.md", bytes: PackageResources.forcing_questions_md),
+        .init(path: "agents/cs-backend-engineer.md", bytes: PackageResources.cs_backend_engineer_md),
+        .init(path: "agents/commands/cs-backend-review.md", bytes: PackageResources.cs_backend_review_md),
+    ]
+
+    public static func named(_ path: String) -> EmbeddedFile? { all.first { $0.path == path } }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import BackendCore
+import SpecialistRouting
+
+/// Builds the catalog the server publishes and the CLI calls: tools, references, the review prompt.
+public enum ToolCatalog {
+    /// Environment variable that lists the `diagnostics` tool (for protocol tests and benchmarks).
+    public static let diagnosticsVariable = "SENIOR_BACKEND_DIAGNOSTICS"
+
+    public static func make(environment: [String: String]) throws(BackendError) -> Catalog {
+        var tools = [try routeTool()]
+        if environment[diagnosticsVariable] == "1" { tools.append(try diagnosticsTool()) }
+        return Catalog(tools: tools, resources: references(), prompts: [try reviewPrompt()])
+    }
+
+    /// The router over the embedded composition map.
+    public static func router() throws(BackendError) -> SpecialistRouter {
+        SpecialistRouter(map: try CompositionMap(markdown: try file("references/composition_map.md").text))
+    }
+
+    static func file(_ path: String) throws(BackendError) -> EmbeddedFile {
+        guard let file = EmbeddedFile.named(path) else { throw BackendError(.failed, "\(path) is not embedded") }
+        return file
+    }
+
+    static func schema(_ name: String) throws(BackendError) -> JSONValue {
+        let path = "schemas/\(name).json"
+        do {
+            return try JSONParser.parse(try file(path).bytes)
+        } catch let error as BackendError {
+            throw error
+        } catch {
+            throw BackendError(.failed, "\(path): \(error)")
+        }
+    }
+
+    static func routeTool() throws(BackendError) -> Tool {
+        let router = try router()
+        return Tool(
+            name: "route_to_specialist",
+            title: "Route a concern to its specialist",
+            description:
+                "Maps a backend concern (free text or a concern id) to the specialist skill that owns it, says when to fork it and what to hand it, and gives the dependency order from where the caller stands (SLO first while Q7 is open). Says plainly when nothing matches or the concern is out of backend scope.",
+            annotations: ToolAnnotations(readOnly: true, destructive: false, idempotent: true, openWorld: false),
+            inputSchema: try schema("route_to_specialist.input"),
+            outputSchema: try schema("route_to_specialist.output")
+        ) { (request: RouteRequest, _) in
+            let result = try router.route(request)
+            return ToolReport(output: result, digest: result.digest)
+        }
+    }
+
+    static func diagnosticsTool() throws(BackendError) -> Tool {
+        Tool(
+            name: "diagnostics",
+            title: "Protocol diagnostics",
+            description:
+                "Exercises the protocol layer: works for sleep_ms with progress, returns result_kib of filler, reports the payload size. Listed only when SENIOR_BACKEND_DIAGNOSTICS=1.",
+            annotations: ToolAnnotations(readOnly: true, destructive: false, idempotent: true, openWorld: false),
+            inputSchema: try schema("diagnostics.input"),
+            outputSchema: try schema("diagnostics.output"),
+            handler: DiagnosticsTool.run)
+    }
+
+    static let referenceTitles: [String: String] = [
+        "api_design_patterns.md": "API design patterns",
+        "backend_security_practices.md": "Backend security practices",
+        "composition_map.md": "Composition map: concern to specialist",
+        "database_optimization_guide.md": "PostgreSQL optimisation guide",
+        "forcing_questions.md": "The seven forcing questions",
+    ]
+
+    /// Every file of `references/` as a resource, in path order.
+    static func references() -> [Resource] {
+        EmbeddedFile.all.filter { $0.path.hasPrefix("references/") }.sorted { $0.path < $1.path }.map { file in
+            let name = String(file.path.dropFirst("references/".count))
+            let summary = file.text.split(separator: "\n").first { !$0.hasPrefix("#") && !$0.isEmpty }
+            return Resource(
+                uri: "senior-backend://references/\(name)", name: name, title: referenceTitles[name] ?? name,
+                description: summary.map { String($0.prefix(240)) } ?? name, mimeType: "text/markdown",
+                text: file.text)
+        }
+    }
+
+    /// The `/cs:backend-review` command file, front matter removed, as the `backend-review` prompt.
+    static func reviewPrompt() throws(BackendError) -> Prompt {
+        let text = try file("agents/commands/cs-backend-review.md").text
+        return Prompt(
+            name: "backend-review",
+            title: "Senior backend review",
+            description:
+                "The /cs:backend-review workflow: grill the seven forcing questions one at a time, rank the stack profiles, name the approvers, route specialists in order, return a 200-word digest.",
+            arguments: [
+                .init(name: "problem", description: "The backend problem or decision to review, in a few sentences.", required: true)
+            ],
+            template: stripFrontMatter(text))
+    }
+
+    static func stripFrontMatter(_ text: String) -> String {
+        guard text.hasPrefix("---\n"), let end = text.range(of: "\n---\n", range: text.index(text.startIndex, offsetBy: 4)..<text.endIndex)
+        else { return text }
+        return String(text[end.upperBound...]).trimmingCharacters(in: .whitespacesAndNewlines) + "\n"
+    }
+}
