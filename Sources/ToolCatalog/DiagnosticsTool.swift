@@ -24,6 +24,7 @@ public struct DiagnosticsResult: Codable, Sendable {
 enum DiagnosticsTool {
     static func run(_ request: DiagnosticsRequest, context: any ToolContext) async throws -> ToolReport<DiagnosticsResult> {
         let total = max(0, request.sleepMs ?? 0)
+        context.log(.info, "diagnostics: working for \(total) ms")
         var slept = 0
         while slept < total {
             let step = min(100, total - slept)

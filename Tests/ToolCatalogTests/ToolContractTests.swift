@@ -1,0 +1,76 @@
+import BackendCore
+import SpecialistRouting
+import Testing
+
+@testable import ToolCatalog
+
+/// The call contract of DESIGN section 2, checked on every registered tool and its schema files.
+@Suite struct ToolContractTests {
+    static let catalog = try! ToolCatalog.make(environment: [ToolCatalog.diagnosticsVariable: "1"])
+    static let toolNames = catalog.tools.map(\.name)
+
+    @Test(arguments: toolNames)
+    func schemasAreFlatPortableAndDescribed(name: String) throws {
+        let tool = try #require(Self.catalog.tool(named: name))
+        #expect(name.wholeMatch(of: /^[a-z][a-z0-9_]{0,63}$/) != nil)
+        let schema = tool.inputSchema
+        #expect(schema["type"] == .string("object"))
+        #expect(schema["additionalProperties"] == .bool(false))
+        let properties = try #require(schema["properties"]?.objectValue)
+        for property in properties {
+            #expect(property.value["description"]?.stringValue?.isEmpty == false, "\(name).\(property.key) lacks a description")
+        }
+        let text = JSONWriter.string(schema)
+        for banned in ["\"$ref\"", "\"$defs\"", "\"oneOf\"", "\"anyOf\"", "\"allOf\"", "\"$schema\""] {
+            #expect(!text.contains(banned), "\(name) input schema uses \(banned)")
+        }
+        #expect(tool.outputSchema["type"] == .string("object"))
+    }
+
+    @Test(arguments: toolNames)
+    func examplesCoverEveryPropertyAndPassTheirOwnSchema(name: String) throws {
+        let tool = try #require(Self.catalog.tool(named: name))
+        let examples = try #require(tool.inputSchema["examples"]?.arrayValue, "\(name) has no examples")
+        let validator = JSONSchemaValidator(schema: tool.inputSchema)
+        var used = Set<String>()
+        for example in examples {
+            #expect(validator.validate(example).isEmpty, "example \(JSONWriter.string(example))")
+            used.formUnion(example.objectValue?.keys ?? [])
+        }
+        #expect(used == Set(tool.inputSchema["properties"]?.objectValue?.keys ?? []))
+    }
+
+    @Test(arguments: toolNames)
+    func everyExampleGivesADigestAndAStructuredResultMatchingTheOutputSchema(name: String) async throws {
+        let tool = try #require(Self.catalog.tool(named: name))
+        let outputValidator = JSONSchemaValidator(schema: tool.outputSchema, rootName: "result")
+        for example in tool.inputSchema["examples"]?.arrayValue ?? [] {
+            let result = try await tool.call(example, context: SilentToolContext())
+            #expect(!result.digest.isEmpty)
+            #expect(Digest.wordCount(result.digest) <= Digest.maxWords)
+            let structured = try #require(result.structured, "\(name) gave no structured result for \(JSONWriter.string(example))")
+            #expect(outputValidator.validate(structured) == [])
+        }
+    }
+
+    /// The Codable input type and the schema agree: an example decodes, and encodes back to the same keys.
+    @Test func routeInputTypeMatchesItsSchema() throws {
+        try expectRoundTrip(name: "route_to_specialist", as: RouteRequest.self)
+    }
+
+    @Test func diagnosticsInputTypeMatchesItsSchema() throws {
+        try expectRoundTrip(name: "diagnostics", as: DiagnosticsRequest.self)
+    }
+
+    func expectRoundTrip<T: Codable>(name: String, as type: T.Type) throws {
+        let tool = try #require(Self.catalog.tool(named: name))
+        var keys = Set<String>()
+        for example in tool.inputSchema["examples"]?.arrayValue ?? [] {
+            let decoded = try example.decode(as: T.self)
+            let encoded = try JSONValue(encoding: decoded)
+            #expect(encoded == example)
+            keys.formUnion(encoded.objectValue?.keys ?? [])
+        }
+        #expect(keys == Set(tool.inputSchema["properties"]?.objectValue?.keys ?? []))
+    }
+}
