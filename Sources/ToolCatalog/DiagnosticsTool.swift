@@ -32,7 +32,7 @@ enum DiagnosticsTool {
             slept += step
             context.reportProgress(Double(slept), total: Double(total), message: "working")
         }
-        let line = String(repeating: "0123456789abcdef", count: 63) + "senior-backend\n"
+        let line = String(repeating: "0123456789abcdef", count: 63) + "senior-backend!\n"
         let filler = String(repeating: line, count: max(0, request.resultKib ?? 0))
         let result = DiagnosticsResult(sleptMs: slept, payloadBytes: request.payload?.utf8.count ?? 0, filler: filler)
         var digest = Digest("Diagnostics done")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BackendCore
+import Foundation
 import SpecialistRouting
 import ToolCatalog
 
@@ -13,16 +14,29 @@ struct Route: AsyncParsableCommand {
     var concern: String
 
     @Option(
-        name: .customLong("answered"), parsing: .upToNextOption,
-        help: "Forcing questions already answered (1-7), e.g. --answered 1 2 3.")
-    var answered: [Int] = []
+        name: .customLong("answered"),
+        help: "Forcing questions already answered (1-7), comma-separated or repeated: --answered 1,2,7.")
+    var answered: [String] = []
 
     @OptionGroup var report: ReportOptions
 
     func run() async throws {
-        let request = RouteRequest(concern: concern, answeredQuestions: answered.isEmpty ? nil : answered)
+        let questions = try QuestionList.parse(answered)
+        let request = RouteRequest(concern: concern, answeredQuestions: questions.isEmpty ? nil : questions)
         let result = try CommandOutput.run { try ToolCatalog.router().route(request) }
         try CommandOutput.emit(result, digest: result.digest, json: report.json)
         if !result.matched && result.outOfScope == nil { throw ExitCode(1) }
+    }
+}
+
+/// Question numbers from `--answered 1,2 --answered 7`.
+enum QuestionList {
+    static func parse(_ values: [String]) throws -> [Int] {
+        try values.flatMap { $0.split(separator: ",") }.map { text in
+            guard let number = Int(text.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--answered takes question numbers 1-7, got '\(text)'")
+            }
+            return number
+        }
     }
 }

@@ -1,8 +1,28 @@
 import ArgumentParser
 import BackendCore
+import Foundation
 
 @main
 struct SeniorBackend: AsyncParsableCommand {
+    /// Like ArgumentParser's own entry point, but bad input exits 2 (the contract), not EX_USAGE (64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code != .success, code != .failure, code.rawValue != 1, code.rawValue != 2 {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            Self.exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "senior-backend",
         abstract: "A senior backend engineer's tools, for AI agents (MCP over stdio) and for people (this CLI).",

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what senior-backend needs on a Debian machine that already has the Swift toolchain.
+#   scripts/install-deps.sh          build and run: system libraries only
+#   scripts/install-deps.sh --test   also what the tests need: Python venv with the MCP SDK and pytest
+# Only missing Debian packages are installed; the venv lives in .venv/ (git-ignored).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+want_test=false
+[ "${1:-}" = "--test" ] && want_test=true
+
+packages=(pkg-config ca-certificates)
+if $want_test; then
+  packages+=(python3)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if ! python3 -m venv --help >/dev/null 2>&1 && $want_test; then
+  missing+=(python3-venv)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if $want_test; then
+  venv="$root/.venv"
+  if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+  fi
+  if ! "$venv/bin/python" -c "import mcp, pytest, jsonschema" >/dev/null 2>&1; then
+    echo "install-deps: installing Python test packages into .venv" >&2
+    "$venv/bin/pip" install -q --disable-pip-version-check -r "$root/Tests/e2e/requirements.txt"
+  fi
+fi

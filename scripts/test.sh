@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what the tests need and runs them all: the Swift suites, then the end-to-end suites
+# (the MCP conformance checklist with the official Python SDK, the protocol fuzz test) against the
+# release binary. Any failure fails the run; nothing is skipped silently.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+scripts/install-deps.sh --test
+
+echo "== swift build (release)"
+swift build -c release --static-swift-stdlib
+echo "== swift test"
+swift test
+
+binary="$root/.build/release/senior-backend"
+python="$root/.venv/bin/python"
+
+# The shared checklist beside the checkout is authoritative when present; the vendored copy serves elsewhere.
+conformance="$root/../shared/mcp-conformance/test_mcp_protocol.py"
+[ -f "$conformance" ] || conformance="$root/Tests/e2e/conformance/test_mcp_protocol.py"
+
+echo "== MCP conformance ($conformance)"
+export SENIOR_BACKEND_DIAGNOSTICS=1
+MCP_SERVER_CMD="$binary serve" MCP_STRICT=1 \
+MCP_ECHO_TOOL='{"name": "route_to_specialist", "arguments": {"concern": "slo"}}' \
+MCP_SLOW_TOOL='{"name": "diagnostics", "arguments": {"sleep_ms": 2000}}' \
+MCP_BIG_TOOL='{"name": "diagnostics", "arguments": {"result_kib": 512}}' \
+  "$python" -m pytest -q -p no:cacheprovider -rs "$conformance"
+
+echo "== end-to-end suites (Tests/e2e)"
+SENIOR_BACKEND_BIN="$binary" "$python" -m pytest -q -p no:cacheprovider -rs "$root/Tests/e2e" \
+  --ignore="$root/Tests/e2e/conformance"
