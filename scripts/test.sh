@@ -7,6 +7,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 scripts/install-deps.sh --test
 
+echo "== swift format lint"
+swift format lint --strict --recursive Sources Tests Package.swift
+
 echo "== swift build (release)"
 swift build -c release --static-swift-stdlib
 echo "== swift test"

@@ -41,8 +41,10 @@ public enum SecretRedactor {
         // libpq keyword/value strings and query parameters: password=secret, password='a b'
         (#"(?i)\b(password|passwd|pgpassword|sslpassword)\s*=\s*('(?:[^'\\]|\\.)*'|[^\s&;]+)"#, "$1=***"),
         // header lines and JSON-ish "header": "value" pairs
-        (#"(?i)\b(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|x-auth-token)(\s*["']?\s*:\s*["']?)([^"'\r\n]+)"#,
-         "$1$2***"),
+        (
+            #"(?i)\b(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|x-auth-token)(\s*["']?\s*:\s*["']?)([^"'\r\n]+)"#,
+            "$1$2***"
+        ),
         // bare bearer/basic tokens
         (#"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{4,}"#, "$1 ***"),
     ].map { Rule(expression: try! NSRegularExpression(pattern: $0.0), template: $0.1) }

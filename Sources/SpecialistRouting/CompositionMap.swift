@@ -55,7 +55,9 @@ public struct CompositionMap: Sendable {
         }
         order = Self.orderedIds(under: "## Order", in: lines)
         let known = Set(concerns.map(\.id))
-        guard concerns.count == known.count else { throw BackendError(.failed, "composition map: duplicate concern id") }
+        guard concerns.count == known.count else {
+            throw BackendError(.failed, "composition map: duplicate concern id")
+        }
         for id in order where !known.contains(id) {
             throw BackendError(.failed, "composition map: the order names '\(id)', which is not a concern id")
         }

@@ -23,7 +23,9 @@ extension RouteResult {
         }
         if order.count > 1 {
             digest.bullet(
-                "Order: " + order.map { "\($0.position). \($0.specialists.joined(separator: " + "))" }.joined(separator: " → "))
+                "Order: "
+                    + order.map { "\($0.position). \($0.specialists.joined(separator: " + "))" }.joined(
+                        separator: " → "))
         }
         if !alternatives.isEmpty {
             digest.bullet(

@@ -1,5 +1,5 @@
-import Foundation
 import BackendCore
+import Foundation
 
 /// Maps a concern to the specialist that owns it, using the composition map and nothing else.
 public struct SpecialistRouter: Sendable {
@@ -109,7 +109,8 @@ public struct SpecialistRouter: Sendable {
             let why =
                 id == "slo" && !answered.contains(7)
                 ? "no SLO, no design: Q7 is open" : (id == target.id ? "the concern asked about" : concern.when)
-            return .init(position: offset + 1, concernId: id, specialists: concern.specialists, openQuestions: open, why: why)
+            return .init(
+                position: offset + 1, concernId: id, specialists: concern.specialists, openQuestions: open, why: why)
         }
     }
 

@@ -22,7 +22,9 @@ public struct DiagnosticsResult: Codable, Sendable {
 }
 
 enum DiagnosticsTool {
-    static func run(_ request: DiagnosticsRequest, context: any ToolContext) async throws -> ToolReport<DiagnosticsResult> {
+    static func run(
+        _ request: DiagnosticsRequest, context: any ToolContext
+    ) async throws -> ToolReport<DiagnosticsResult> {
         let total = max(0, request.sleepMs ?? 0)
         context.log(.info, "diagnostics: working for \(total) ms")
         var slept = 0
@@ -36,7 +38,9 @@ enum DiagnosticsTool {
         let filler = String(repeating: line, count: max(0, request.resultKib ?? 0))
         let result = DiagnosticsResult(sleptMs: slept, payloadBytes: request.payload?.utf8.count ?? 0, filler: filler)
         var digest = Digest("Diagnostics done")
-        digest.add("Slept \(slept) ms, received \(result.payloadBytes) payload bytes, returned \(filler.utf8.count) filler bytes.")
+        digest.add(
+            "Slept \(slept) ms, received \(result.payloadBytes) payload bytes, returned \(filler.utf8.count) filler bytes."
+        )
         return ToolReport(output: result, digest: digest)
     }
 }

@@ -15,7 +15,8 @@ public struct EmbeddedFile: Sendable {
         .init(path: "references/api_design_patterns.md", bytes: PackageResources.api_design_patterns_md),
         .init(path: "references/backend_security_practices.md", bytes: PackageResources.backend_security_practices_md),
         .init(path: "references/composition_map.md", bytes: PackageResources.composition_map_md),
-        .init(path: "references/database_optimization_guide.md", bytes: PackageResources.database_optimization_guide_md),
+        .init(
+            path: "references/database_optimization_guide.md", bytes: PackageResources.database_optimization_guide_md),
         .init(path: "references/forcing_questions.md", bytes: PackageResources.forcing_questions_md),
         .init(path: "agents/cs-backend-engineer.md", bytes: PackageResources.cs_backend_engineer_md),
         .init(path: "agents/commands/cs-backend-review.md", bytes: PackageResources.cs_backend_review_md),

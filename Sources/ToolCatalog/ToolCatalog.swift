@@ -1,5 +1,5 @@
-import Foundation
 import BackendCore
+import Foundation
 import SpecialistRouting
 
 /// Builds the catalog the server publishes and the CLI calls: tools, references, the review prompt.
@@ -91,13 +91,16 @@ public enum ToolCatalog {
             description:
                 "The /cs:backend-review workflow: grill the seven forcing questions one at a time, rank the stack profiles, name the approvers, route specialists in order, return a 200-word digest.",
             arguments: [
-                .init(name: "problem", description: "The backend problem or decision to review, in a few sentences.", required: true)
+                .init(
+                    name: "problem", description: "The backend problem or decision to review, in a few sentences.",
+                    required: true)
             ],
             template: stripFrontMatter(text))
     }
 
     static func stripFrontMatter(_ text: String) -> String {
-        guard text.hasPrefix("---\n"), let end = text.range(of: "\n---\n", range: text.index(text.startIndex, offsetBy: 4)..<text.endIndex)
+        guard text.hasPrefix("---\n"),
+            let end = text.range(of: "\n---\n", range: text.index(text.startIndex, offsetBy: 4)..<text.endIndex)
         else { return text }
         return String(text[end.upperBound...]).trimmingCharacters(in: .whitespacesAndNewlines) + "\n"
     }

@@ -1,6 +1,6 @@
-import Foundation
 import ArgumentParser
 import BackendCore
+import Foundation
 
 /// How every subcommand reports: the digest for people, the structured result with `--json`.
 enum CommandOutput {

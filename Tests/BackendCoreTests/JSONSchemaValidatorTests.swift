@@ -46,7 +46,8 @@ import Testing
     }
 
     @Test func messagesSayWhatIsExpected() throws {
-        let violations = JSONSchemaValidator(schema: Self.schema).validate(try JSONParser.parse(#"{"name":"a","size":0}"#))
+        let violations = JSONSchemaValidator(schema: Self.schema).validate(
+            try JSONParser.parse(#"{"name":"a","size":0}"#))
         #expect(violations.first?.expected == "must be >= 1, got 0")
     }
 }

@@ -52,39 +52,43 @@ struct Harness {
     }
 
     /// (line sent, expected error code or nil for a result, expected id as JSON text, or nil for no reply)
-    @Test(arguments: [
-        (#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#, nil, "1"),
-        (#"{"jsonrpc":"2.0","id":"a","method":"ping"}"#, nil, #""a""#),
-        (#"{"jsonrpc":"2.0","id":9007199254740993,"method":"ping"}"#, nil, "9007199254740993"),
-        (#"{"jsonrpc":"2.0","id":1.5,"method":"ping"}"#, nil, "1.5"),
-        (#"{"jsonrpc":"2.0","id":-3,"method":"ping"}"#, nil, "-3"),
-        ("{not json", -32700, "null"),
-        ("\u{1}\u{2}binary", -32700, "null"),
-        (#"[{"jsonrpc":"2.0","id":1,"method":"ping"}]"#, -32600, "null"),
-        (#""just a string""#, -32600, "null"),
-        (#"{"id":7,"method":"ping"}"#, -32600, "7"),
-        (#"{"jsonrpc":"1.0","id":7,"method":"ping"}"#, -32600, "7"),
-        (#"{"jsonrpc":"2.0","id":7,"method":5}"#, -32600, "7"),
-        (#"{"jsonrpc":"2.0","id":null,"method":"ping"}"#, -32600, "null"),
-        (#"{"jsonrpc":"2.0","id":true,"method":"ping"}"#, -32600, "null"),
-        (#"{"jsonrpc":"2.0","id":{"a":1},"method":"ping"}"#, -32600, "null"),
-        (#"{"jsonrpc":"2.0","id":8,"method":"no/such"}"#, -32601, "8"),
-        (#"{"jsonrpc":"2.0","id":8,"method":"server/discover"}"#, -32601, "8"),
-        (#"{"jsonrpc":"2.0","id":9,"method":"tools/list","params":[1]}"#, -32602, "9"),
-        (#"{"jsonrpc":"2.0","id":9,"method":"tools/list","params":{"cursor":"bogus"}}"#, -32602, "9"),
-        (#"{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{}}"#, -32602, "9"),
-        (#"{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"nope"}}"#, -32602, "9"),
-        (#"{"jsonrpc":"2.0","id":9,"method":"initialize","params":{}}"#, -32602, "9"),
-        (#"{"jsonrpc":"2.0","id":9,"method":"logging/setLevel","params":{"level":"loud"}}"#, -32602, "9"),
-        (#"{"jsonrpc":"2.0","id":9,"method":"logging/setLevel","params":{"level":"debug"}}"#, nil, "9"),
-        (#"{"jsonrpc":"2.0","id":9,"method":"resources/read","params":{"uri":"senior-backend://nope"}}"#, -32002, "9"),
-        (#"{"jsonrpc":"2.0","id":9,"method":"prompts/get","params":{"name":"backend-review"}}"#, -32602, "9"),
-        (#"{"jsonrpc":"2.0","id":9,"method":"prompts/get","params":{"name":"nope"}}"#, -32602, "9"),
-        (#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#, nil, nil),
-        (#"{"jsonrpc":"2.0","method":"no/such/notification","params":{"x":1}}"#, nil, nil),
-        (#"{"jsonrpc":"2.0","id":5,"result":{}}"#, nil, nil),
-        ("   ", nil, nil),
-    ] as [(String, Int?, String?)])
+    @Test(
+        arguments: [
+            (#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#, nil, "1"),
+            (#"{"jsonrpc":"2.0","id":"a","method":"ping"}"#, nil, #""a""#),
+            (#"{"jsonrpc":"2.0","id":9007199254740993,"method":"ping"}"#, nil, "9007199254740993"),
+            (#"{"jsonrpc":"2.0","id":1.5,"method":"ping"}"#, nil, "1.5"),
+            (#"{"jsonrpc":"2.0","id":-3,"method":"ping"}"#, nil, "-3"),
+            ("{not json", -32700, "null"),
+            ("\u{1}\u{2}binary", -32700, "null"),
+            (#"[{"jsonrpc":"2.0","id":1,"method":"ping"}]"#, -32600, "null"),
+            (#""just a string""#, -32600, "null"),
+            (#"{"id":7,"method":"ping"}"#, -32600, "7"),
+            (#"{"jsonrpc":"1.0","id":7,"method":"ping"}"#, -32600, "7"),
+            (#"{"jsonrpc":"2.0","id":7,"method":5}"#, -32600, "7"),
+            (#"{"jsonrpc":"2.0","id":null,"method":"ping"}"#, -32600, "null"),
+            (#"{"jsonrpc":"2.0","id":true,"method":"ping"}"#, -32600, "null"),
+            (#"{"jsonrpc":"2.0","id":{"a":1},"method":"ping"}"#, -32600, "null"),
+            (#"{"jsonrpc":"2.0","id":8,"method":"no/such"}"#, -32601, "8"),
+            (#"{"jsonrpc":"2.0","id":8,"method":"server/discover"}"#, -32601, "8"),
+            (#"{"jsonrpc":"2.0","id":9,"method":"tools/list","params":[1]}"#, -32602, "9"),
+            (#"{"jsonrpc":"2.0","id":9,"method":"tools/list","params":{"cursor":"bogus"}}"#, -32602, "9"),
+            (#"{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{}}"#, -32602, "9"),
+            (#"{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"nope"}}"#, -32602, "9"),
+            (#"{"jsonrpc":"2.0","id":9,"method":"initialize","params":{}}"#, -32602, "9"),
+            (#"{"jsonrpc":"2.0","id":9,"method":"logging/setLevel","params":{"level":"loud"}}"#, -32602, "9"),
+            (#"{"jsonrpc":"2.0","id":9,"method":"logging/setLevel","params":{"level":"debug"}}"#, nil, "9"),
+            (
+                #"{"jsonrpc":"2.0","id":9,"method":"resources/read","params":{"uri":"senior-backend://nope"}}"#, -32002,
+                "9"
+            ),
+            (#"{"jsonrpc":"2.0","id":9,"method":"prompts/get","params":{"name":"backend-review"}}"#, -32602, "9"),
+            (#"{"jsonrpc":"2.0","id":9,"method":"prompts/get","params":{"name":"nope"}}"#, -32602, "9"),
+            (#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#, nil, nil),
+            (#"{"jsonrpc":"2.0","method":"no/such/notification","params":{"x":1}}"#, nil, nil),
+            (#"{"jsonrpc":"2.0","id":5,"result":{}}"#, nil, nil),
+            ("   ", nil, nil),
+        ] as [(String, Int?, String?)])
     func answersEachMessageAsTheSpecSays(line: String, code: Int?, id: String?) throws {
         let harness = try Harness()
         harness.send(line)
@@ -105,7 +109,8 @@ struct Harness {
 
     @Test func oversizedMessagesGetAnErrorWithTheirId() throws {
         let harness = try Harness()
-        harness.session.receive(.oversized(length: 5 << 20, prefix: Array(#"{"jsonrpc":"2.0","id":"big-1","method""#.utf8)))
+        harness.session.receive(
+            .oversized(length: 5 << 20, prefix: Array(#"{"jsonrpc":"2.0","id":"big-1","method""#.utf8)))
         let reply = try #require(harness.writer.messages.first)
         #expect(reply["id"] == .string("big-1"))
         #expect(reply["error"]?["code"] == .integer(-32600))

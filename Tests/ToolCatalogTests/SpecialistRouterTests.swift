@@ -82,7 +82,8 @@ import Testing
     @Test func slOComesFirstWhileQuestionSevenIsOpen() throws {
         let open = try Self.router.route(RouteRequest(concern: "zero-downtime-migrations"))
         #expect(open.order.map(\.concernId) == ["slo", "api-contract", "schema-design", "zero-downtime-migrations"])
-        let answered = try Self.router.route(RouteRequest(concern: "zero-downtime-migrations", answeredQuestions: [1, 2, 3, 7]))
+        let answered = try Self.router.route(
+            RouteRequest(concern: "zero-downtime-migrations", answeredQuestions: [1, 2, 3, 7]))
         #expect(answered.order.map(\.concernId) == ["api-contract", "schema-design", "zero-downtime-migrations"])
         #expect(answered.order.allSatisfy { $0.openQuestions.isEmpty })
     }

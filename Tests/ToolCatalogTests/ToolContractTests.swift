@@ -18,7 +18,9 @@ import Testing
         #expect(schema["additionalProperties"] == .bool(false))
         let properties = try #require(schema["properties"]?.objectValue)
         for property in properties {
-            #expect(property.value["description"]?.stringValue?.isEmpty == false, "\(name).\(property.key) lacks a description")
+            #expect(
+                property.value["description"]?.stringValue?.isEmpty == false,
+                "\(name).\(property.key) lacks a description")
         }
         let text = JSONWriter.string(schema)
         for banned in ["\"$ref\"", "\"$defs\"", "\"oneOf\"", "\"anyOf\"", "\"allOf\"", "\"$schema\""] {
@@ -48,7 +50,8 @@ import Testing
             let result = try await tool.call(example, context: SilentToolContext())
             #expect(!result.digest.isEmpty)
             #expect(Digest.wordCount(result.digest) <= Digest.maxWords)
-            let structured = try #require(result.structured, "\(name) gave no structured result for \(JSONWriter.string(example))")
+            let structured = try #require(
+                result.structured, "\(name) gave no structured result for \(JSONWriter.string(example))")
             #expect(outputValidator.validate(structured) == [])
         }
     }

@@ -21,7 +21,9 @@ public struct JSONParser {
         return try result.get()
     }
 
-    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = defaultMaxDepth) throws(Failure)
+    public static func parse(
+        _ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = defaultMaxDepth
+    ) throws(Failure)
         -> JSONValue
     {
         var parser = Cursor(bytes: bytes, maxDepth: maxDepth)
@@ -246,7 +248,8 @@ public struct JSONParser {
             var scalarValue = try readHex4()
             if (0xD800...0xDBFF).contains(scalarValue) {
                 // A high surrogate must be followed by an escaped low surrogate.
-                guard index + 6 <= bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                guard index + 6 <= bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                    bytes[index + 1] == UInt8(ascii: "u")
                 else { throw failure("lone high surrogate in \\u escape") }
                 index += 2
                 let low = try readHex4()

@@ -30,7 +30,8 @@ public struct JSONSchemaValidator: Sendable {
         return violations
     }
 
-    private func check(_ value: JSONValue, against schema: JSONValue, path: String, into violations: inout [Violation]) {
+    private func check(_ value: JSONValue, against schema: JSONValue, path: String, into violations: inout [Violation])
+    {
         guard let rules = schema.objectValue else { return }
         func fail(_ rule: String, _ expected: String) {
             violations.append(Violation(path: path, rule: rule, expected: expected))

@@ -91,7 +91,9 @@ public struct Tool: Sendable {
     }
 
     /// Runs the tool; only cancellation escapes as an error, everything else is an `isError` result.
-    public func call(_ arguments: JSONValue?, context: any ToolContext) async throws(CancellationError) -> ToolCallResult {
+    public func call(
+        _ arguments: JSONValue?, context: any ToolContext
+    ) async throws(CancellationError) -> ToolCallResult {
         let arguments = arguments ?? .object(JSONObject())
         let violations = validator.validate(arguments)
         if !violations.isEmpty {

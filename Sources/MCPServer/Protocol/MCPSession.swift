@@ -56,7 +56,8 @@ public final class MCPSession: @unchecked Sendable {
             if case .array = message {
                 sendError(
                     id: .null,
-                    .invalidRequest("JSON-RPC batches are not supported (MCP 2025-06-18 removed them); send one message per line"))
+                    .invalidRequest(
+                        "JSON-RPC batches are not supported (MCP 2025-06-18 removed them); send one message per line"))
             } else {
                 sendError(id: .null, .invalidRequest("a message must be a JSON object"))
             }
@@ -108,7 +109,9 @@ public final class MCPSession: @unchecked Sendable {
     /// Reads `"id": value` from the start of a message too long to parse, so its sender still gets an answer.
     static func leadingId(in prefix: [UInt8]) -> JSONValue? {
         let text = String(decoding: prefix, as: UTF8.self)
-        guard let match = text.range(of: #""id"\s*:\s*(-?[0-9]+(\.[0-9]+)?|"[^"\\]{0,200}")"#, options: .regularExpression)
+        guard
+            let match = text.range(
+                of: #""id"\s*:\s*(-?[0-9]+(\.[0-9]+)?|"[^"\\]{0,200}")"#, options: .regularExpression)
         else { return nil }
         let literal = text[match].drop(while: { $0 != ":" }).dropFirst().trimmingCharacters(in: .whitespaces)
         return try? JSONParser.parse(literal)
@@ -224,7 +227,8 @@ public final class MCPSession: @unchecked Sendable {
     private func describe(_ prompt: Prompt) -> JSONValue {
         .object(
             JSONObject([
-                "name": .string(prompt.name), "title": .string(prompt.title), "description": .string(prompt.description),
+                "name": .string(prompt.name), "title": .string(prompt.title),
+                "description": .string(prompt.description),
                 "arguments": .array(
                     prompt.arguments.map {
                         .object(
@@ -237,7 +241,9 @@ public final class MCPSession: @unchecked Sendable {
     }
 
     private func readResource(_ params: JSONObject) throws -> JSONValue {
-        guard let uri = params["uri"]?.stringValue else { throw JSONRPCError.invalidParams("resources/read needs \"uri\"") }
+        guard let uri = params["uri"]?.stringValue else {
+            throw JSONRPCError.invalidParams("resources/read needs \"uri\"")
+        }
         guard let resource = catalog.resources.first(where: { $0.uri == uri }) else {
             throw JSONRPCError.resourceNotFound(uri)
         }
@@ -248,7 +254,9 @@ public final class MCPSession: @unchecked Sendable {
     }
 
     private func getPrompt(_ params: JSONObject) throws -> JSONValue {
-        guard let name = params["name"]?.stringValue else { throw JSONRPCError.invalidParams("prompts/get needs \"name\"") }
+        guard let name = params["name"]?.stringValue else {
+            throw JSONRPCError.invalidParams("prompts/get needs \"name\"")
+        }
         guard let prompt = catalog.prompts.first(where: { $0.name == name }) else {
             throw JSONRPCError.invalidParams(
                 "unknown prompt \(name); known: \(catalog.prompts.map(\.name).joined(separator: ", "))")
@@ -270,7 +278,8 @@ public final class MCPSession: @unchecked Sendable {
             "role": .string("user"),
             "content": .object(JSONObject(["type": .string("text"), "text": .string(text)])),
         ])
-        return .object(JSONObject(["description": .string(prompt.description), "messages": .array([.object(message)])]))
+        return .object(
+            JSONObject(["description": .string(prompt.description), "messages": .array([.object(message)])]))
     }
 
     // MARK: Tool calls
@@ -290,7 +299,9 @@ public final class MCPSession: @unchecked Sendable {
                 "unknown tool \(name); tools/list names: \(catalog.tools.map(\.name).joined(separator: ", "))")
         }
         let key = JSONWriter.string(id)
-        let token = params["_meta"]?["progressToken"].flatMap { $0.stringValue != nil || $0.doubleValue != nil ? $0 : nil }
+        let token = params["_meta"]?["progressToken"].flatMap {
+            $0.stringValue != nil || $0.doubleValue != nil ? $0 : nil
+        }
         let call = RunningCall()
         try lock.withLock {
             guard running[key] == nil else {
@@ -356,7 +367,9 @@ public final class MCPSession: @unchecked Sendable {
         logger.log(level: level.swiftLogLevel, "\(text)")
         let threshold = lock.withLock { logThreshold }
         guard let threshold, level >= threshold else { return }
-        let params = JSONObject(["level": .string(level.rawValue), "logger": .string(configuration.name), "data": .string(text)])
+        let params = JSONObject([
+            "level": .string(level.rawValue), "logger": .string(configuration.name), "data": .string(text),
+        ])
         writer.write(JSONWriter.bytes(Self.notification("notifications/message", params: params)))
     }
 

@@ -45,7 +45,9 @@ public struct LineFramer: Sendable {
                 var end = newline
                 if end > start, buffer[end - 1] == 0x0D { end -= 1 }
                 if end - start > maxLineBytes {
-                    frames.append(.oversized(length: end - start, prefix: Array(buffer[start..<min(end, start + Self.prefixBytes)])))
+                    frames.append(
+                        .oversized(
+                            length: end - start, prefix: Array(buffer[start..<min(end, start + Self.prefixBytes)])))
                 } else {
                     frames.append(.line(Array(buffer[start..<end])))
                 }

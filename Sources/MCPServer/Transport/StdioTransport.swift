@@ -12,7 +12,9 @@ public enum StdioTransport {
     public static func makeWriter(group: any EventLoopGroup) async throws -> any LineWriter {
         let protocolOut = dup(STDOUT_FILENO)
         guard protocolOut >= 0 else { throw TransportError("cannot duplicate stdout: errno \(errno)") }
-        guard dup2(STDERR_FILENO, STDOUT_FILENO) >= 0 else { throw TransportError("cannot redirect stdout: errno \(errno)") }
+        guard dup2(STDERR_FILENO, STDOUT_FILENO) >= 0 else {
+            throw TransportError("cannot redirect stdout: errno \(errno)")
+        }
         if isRegularFile(protocolOut) { return FileLineWriter(descriptor: protocolOut) }
         let channel = try await NIOPipeBootstrap(group: group).takingOwnershipOfDescriptor(output: protocolOut).get()
         return ChannelLineWriter(channel: channel)
@@ -32,7 +34,8 @@ public enum StdioTransport {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        FrameHandler(framer: LineFramer(maxLineBytes: maxLineBytes), onFrame: onFrame, finished: finished))
+                        FrameHandler(
+                            framer: LineFramer(maxLineBytes: maxLineBytes), onFrame: onFrame, finished: finished))
                 }
             }
             .takingOwnershipOfDescriptor(input: STDIN_FILENO).get()
@@ -85,7 +88,8 @@ private final class FrameHandler: ChannelInboundHandler {
     private let onFrame: @Sendable (LineFramer.Frame) -> Void
     private let finished: EventLoopPromise<Void>
 
-    init(framer: LineFramer, onFrame: @escaping @Sendable (LineFramer.Frame) -> Void, finished: EventLoopPromise<Void>) {
+    init(framer: LineFramer, onFrame: @escaping @Sendable (LineFramer.Frame) -> Void, finished: EventLoopPromise<Void>)
+    {
         self.framer = framer
         self.onFrame = onFrame
         self.finished = finished

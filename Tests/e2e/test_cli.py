@@ -1,0 +1,81 @@
+"""The CLI as a person runs it: reports, --json, exit codes, and `serve` over regular files."""
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import subprocess
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BIN = os.environ.get("SENIOR_BACKEND_BIN", str(ROOT / ".build/release/senior-backend"))
+
+
+def run(*args: str, stdin: bytes | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([BIN, *args], input=stdin, capture_output=True, timeout=30,
+                          env={**os.environ, **(env or {})})
+
+
+@pytest.mark.parametrize("args,code,needle", [
+    (["route", "slo"], 0, "slo-architect owns slo"),
+    (["route", "rename a column on a big table without downtime", "--answered", "1,2,3,7"], 0, "migration-architect"),
+    (["route", "which React component library should we use"], 0, "cs-frontend-engineer"),
+    (["route", "the office coffee machine is broken"], 1, "No specialist matches"),
+    (["route", "slo", "--answered", "9"], 2, "not a forcing question"),
+    (["route", "slo", "--answered", "x"], 2, "question numbers 1-7"),
+    (["route"], 2, "Missing expected argument"),
+    (["no-such-command"], 2, "Unexpected argument"),
+    (["--version"], 0, "0."),
+])
+def test_route_reports_and_exit_codes(args, code, needle):
+    done = run(*args)
+    assert done.returncode == code, (done.stdout, done.stderr)
+    assert needle in (done.stdout + done.stderr).decode()
+
+
+def test_json_output_is_the_structured_result():
+    done = run("route", "zero-downtime-migrations", "--answered", "7", "--json")
+    assert done.returncode == 0
+    result = json.loads(done.stdout)
+    assert result["match"]["concern_id"] == "zero-downtime-migrations"
+    assert [s["concern_id"] for s in result["order"]][-1] == "zero-downtime-migrations"
+    assert "slo" not in [s["concern_id"] for s in result["order"]]
+
+
+def test_serve_reads_and_writes_regular_files(tmp_path):
+    """epoll refuses regular files: `serve < requests.jsonl > replies.jsonl` must still work."""
+    requests = tmp_path / "requests.jsonl"
+    replies = tmp_path / "replies.jsonl"
+    lines = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+         "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}}},
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        {"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+         "params": {"name": "route_to_specialist", "arguments": {"concern": "observability"}}},
+        {"jsonrpc": "2.0", "id": 3, "method": "ping"},
+    ]
+    requests.write_text("\n".join(json.dumps(m) for m in lines))  # no final newline: the last line still counts
+    with requests.open("rb") as fin, replies.open("wb") as fout:
+        done = subprocess.run([BIN, "serve"], stdin=fin, stdout=fout, stderr=subprocess.PIPE, timeout=30)
+    assert done.returncode == 0, done.stderr
+    got = {m["id"]: m for m in map(json.loads, replies.read_text().splitlines())}
+    assert set(got) == {1, 2, 3}
+    assert got[2]["result"]["structuredContent"]["match"]["concern_id"] == "observability"
+
+
+def test_stray_stdout_never_reaches_the_protocol_stream():
+    """Everything on stdout is JSON-RPC; the server's own logs go to stderr."""
+    done = run("serve", stdin=b'{"jsonrpc":"2.0","id":1,"method":"ping"}\nnot json\n',
+               env={"SENIOR_BACKEND_LOG_LEVEL": "debug"})
+    assert done.returncode == 0
+    out = done.stdout.decode().splitlines()
+    assert all(json.loads(line)["jsonrpc"] == "2.0" for line in out)
+    assert len(out) == 2
+    assert b"request ping" in done.stderr
+
+
+def test_secrets_in_arguments_do_not_come_back():
+    done = run("route", "our postgres://app:hunter2secret@db/prod database needs indexes")
+    assert done.returncode == 0
+    assert b"hunter2secret" not in done.stdout + done.stderr
