@@ -79,3 +79,15 @@ def test_secrets_in_arguments_do_not_come_back():
     done = run("route", "our postgres://app:hunter2secret@db/prod database needs indexes")
     assert done.returncode == 0
     assert b"hunter2secret" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("stdin_null,stdout_null", [(True, False), (False, True), (True, True)])
+def test_serve_survives_dev_null(stdin_null, stdout_null, tmp_path):
+    """/dev/null is a character device that epoll refuses (EPERM); it once crashed the server."""
+    request = tmp_path / "r.jsonl"
+    request.write_text('{"jsonrpc":"2.0","id":1,"method":"ping"}\n')
+    with open(os.devnull if stdin_null else request, "rb") as fin, \
+         open(os.devnull, "wb") if stdout_null else open(tmp_path / "o.jsonl", "wb") as fout:
+        done = subprocess.run([BIN, "serve"], stdin=fin, stdout=fout, stderr=subprocess.PIPE, timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert b"Fatal error" not in done.stderr

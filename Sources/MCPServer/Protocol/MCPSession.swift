@@ -311,7 +311,7 @@ public final class MCPSession: @unchecked Sendable {
         }
         let context = CallContext(session: self, key: key, progressToken: token)
         let arguments = params["arguments"]
-        call.task = Task { [self] in
+        let task = Task { [self] in
             let outcome: ToolCallResult
             do {
                 outcome = try await tool.call(arguments, context: context)
@@ -320,6 +320,11 @@ public final class MCPSession: @unchecked Sendable {
                 return
             }
             finish(key: key, reply: Self.envelope(id: id, result: Self.render(outcome)))
+        }
+        // A cancel that arrived before the task existed still cancels it.
+        lock.withLock {
+            call.task = task
+            if call.cancelled { task.cancel() }
         }
     }
 

@@ -5,8 +5,9 @@ import NIOPosix
 /// Wires the protocol to the process's stdin and stdout.
 ///
 /// At start fd 1 is duplicated for the protocol and then pointed at stderr, so a stray `print` from any
-/// library can never corrupt the JSON-RPC stream. Pipes, ttys and sockets go through NIO; a regular file
-/// (which epoll refuses) is read or written with blocking calls on a thread of its own.
+/// library can never corrupt the JSON-RPC stream. Pipes and sockets go through NIO; anything else (a
+/// regular file, `/dev/null`, a terminal), which epoll refuses or may refuse, is read or written with
+/// blocking calls on a thread of its own.
 public enum StdioTransport {
     /// Takes over fd 1 for the protocol and returns a writer for it.
     public static func makeWriter(group: any EventLoopGroup) async throws -> any LineWriter {
@@ -15,7 +16,7 @@ public enum StdioTransport {
         guard dup2(STDERR_FILENO, STDOUT_FILENO) >= 0 else {
             throw TransportError("cannot redirect stdout: errno \(errno)")
         }
-        if isRegularFile(protocolOut) { return FileLineWriter(descriptor: protocolOut) }
+        if !supportsEventLoop(protocolOut) { return FileLineWriter(descriptor: protocolOut) }
         let channel = try await NIOPipeBootstrap(group: group).takingOwnershipOfDescriptor(output: protocolOut).get()
         return ChannelLineWriter(channel: channel)
     }
@@ -24,7 +25,7 @@ public enum StdioTransport {
     public static func readInput(
         group: any EventLoopGroup, maxLineBytes: Int, onFrame: @escaping @Sendable (LineFramer.Frame) -> Void
     ) async throws {
-        if isRegularFile(STDIN_FILENO) {
+        if !supportsEventLoop(STDIN_FILENO) {
             try await readBlocking(descriptor: STDIN_FILENO, maxLineBytes: maxLineBytes, onFrame: onFrame)
             return
         }
@@ -69,9 +70,12 @@ public enum StdioTransport {
         }
     }
 
-    static func isRegularFile(_ descriptor: Int32) -> Bool {
+    /// True for pipes and sockets, the descriptors epoll always accepts.
+    static func supportsEventLoop(_ descriptor: Int32) -> Bool {
         var info = stat()
-        return fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        guard fstat(descriptor, &info) == 0 else { return false }
+        let kind = info.st_mode & S_IFMT
+        return kind == S_IFIFO || kind == S_IFSOCK
     }
 }
 
