@@ -22,6 +22,7 @@ public enum SecretRedactor {
         for secret in registry.snapshot() where result.contains(secret) {
             result = result.replacingOccurrences(of: secret, with: mask)
         }
+        result = redactURICredentials(result)
         for rule in rules {
             let range = NSRange(result.startIndex..., in: result)
             result = rule.expression.stringByReplacingMatches(
@@ -35,9 +36,53 @@ public enum SecretRedactor {
         let template: String
     }
 
+    /// `scheme://user:password@host` -> `scheme://user:***@host`, in one linear pass.
+    ///
+    /// A scan rather than a regular expression: the pattern backtracks quadratically over long runs of
+    /// letters, and redaction runs on every error message, some of which echo hostile input.
+    static func redactURICredentials(_ text: String) -> String {
+        guard text.contains("://") else { return text }
+        let bytes = Array(text.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            guard index + 2 < bytes.count, bytes[index] == 0x3A, bytes[index + 1] == 0x2F, bytes[index + 2] == 0x2F
+            else {
+                output.append(bytes[index])
+                index += 1
+                continue
+            }
+            output.append(contentsOf: [0x3A, 0x2F, 0x2F])
+            let start = index + 3
+            var end = start
+            var colon: Int?
+            while end < bytes.count, !Self.endsAuthority(bytes[end]) {
+                if bytes[end] == 0x3A, colon == nil { colon = end }
+                end += 1
+            }
+            if end < bytes.count, bytes[end] == 0x40, let colon {
+                output.append(contentsOf: bytes[start...colon])
+                output.append(contentsOf: Array(mask.utf8))
+                output.append(0x40)
+                index = end + 1
+            } else {
+                output.append(contentsOf: bytes[start..<end])
+                index = end
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Bytes that end the userinfo part of a URI: `@ / ? #` and whitespace.
+    private static func endsAuthority(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x40, 0x2F, 0x3F, 0x23, 0x20, 0x09, 0x0A, 0x0D: true
+        default: false
+        }
+    }
+
     private static let rules: [Rule] = [
-        // scheme://user:password@host -> scheme://user:***@host
-        (#"([A-Za-z][A-Za-z0-9+.-]*://[^:/?#@\s]*):([^@/?#\s]*)@"#, "$1:***@"),
         // libpq keyword/value strings and query parameters: password=secret, password='a b'
         (#"(?i)\b(password|passwd|pgpassword|sslpassword)\s*=\s*('(?:[^'\\]|\\.)*'|[^\s&;]+)"#, "$1=***"),
         // header lines and JSON-ish "header": "value" pairs

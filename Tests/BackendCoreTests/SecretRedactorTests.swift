@@ -32,3 +32,25 @@ import Testing
         #expect(!"\(error)".contains("pw1234"))
     }
 }
+
+@Suite struct SecretRedactorScaleTests {
+    /// Redaction runs on every error message, some of which echo hostile input: it must stay linear.
+    @Test(arguments: [
+        String(repeating: "a", count: 1 << 20),
+        String(repeating: "ab1", count: 300_000) + "://" + String(repeating: "x", count: 300_000),
+        String(repeating: "password", count: 100_000),
+        String(repeating: "Bearer ", count: 100_000),
+        String(repeating: "authorization", count: 50_000),
+    ])
+    func largeHostileTextIsRedactedQuickly(text: String) {
+        let clock = ContinuousClock()
+        let elapsed = clock.measure { _ = SecretRedactor.redact(text) }
+        #expect(elapsed < .seconds(5), "redacting \(text.utf8.count) bytes took \(elapsed)")
+    }
+
+    @Test func uriScanKeepsEverythingButThePassword() {
+        #expect(
+            SecretRedactor.redactURICredentials("a mysql://u:p@h/x and http://host:80/p?q=1#f b://c")
+                == "a mysql://u:***@h/x and http://host:80/p?q=1#f b://c")
+    }
+}

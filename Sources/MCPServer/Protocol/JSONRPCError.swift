@@ -10,7 +10,7 @@ struct JSONRPCError: Error {
         .init(code: -32600, message: "Invalid request: \(message)")
     }
     static func methodNotFound(_ method: String) -> JSONRPCError {
-        .init(code: -32601, message: "Method not found: \(method)")
+        .init(code: -32601, message: "Method not found: \(quote(method))")
     }
     static func invalidParams(_ message: String) -> JSONRPCError {
         .init(code: -32602, message: "Invalid params: \(message)")
@@ -20,7 +20,13 @@ struct JSONRPCError: Error {
     }
     /// MCP's code for a resource URI the server does not have.
     static func resourceNotFound(_ uri: String) -> JSONRPCError {
-        .init(code: -32002, message: "Resource not found: \(uri)")
+        .init(code: -32002, message: "Resource not found: \(quote(uri))")
+    }
+
+    /// Client-supplied text as it appears in an error: at most 120 characters, so a hostile megabyte
+    /// name is not echoed back (or scanned for secrets) in full.
+    static func quote(_ text: String) -> String {
+        text.count > 120 ? "\(text.prefix(120))… (\(text.utf8.count) bytes)" : text
     }
 
     var json: JSONValue {

@@ -259,12 +259,13 @@ public final class MCPSession: @unchecked Sendable {
         }
         guard let prompt = catalog.prompts.first(where: { $0.name == name }) else {
             throw JSONRPCError.invalidParams(
-                "unknown prompt \(name); known: \(catalog.prompts.map(\.name).joined(separator: ", "))")
+                "unknown prompt \(JSONRPCError.quote(name)); known: \(catalog.prompts.map(\.name).joined(separator: ", "))"
+            )
         }
         var values: [String: String] = [:]
         for member in params["arguments"]?.objectValue ?? JSONObject() {
             guard let text = member.value.stringValue else {
-                throw JSONRPCError.invalidParams("prompt argument \(member.key) must be a string")
+                throw JSONRPCError.invalidParams("prompt argument \(JSONRPCError.quote(member.key)) must be a string")
             }
             values[member.key] = text
         }
@@ -296,7 +297,8 @@ public final class MCPSession: @unchecked Sendable {
         }
         guard let tool = catalog.tool(named: name) else {
             throw JSONRPCError.invalidParams(
-                "unknown tool \(name); tools/list names: \(catalog.tools.map(\.name).joined(separator: ", "))")
+                "unknown tool \(JSONRPCError.quote(name)); tools/list names: \(catalog.tools.map(\.name).joined(separator: ", "))"
+            )
         }
         let key = JSONWriter.string(id)
         let token = params["_meta"]?["progressToken"].flatMap {
