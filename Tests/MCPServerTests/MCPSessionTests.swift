@@ -164,7 +164,10 @@ struct Harness {
         harness.send(
             #"{"jsonrpc":"2.0","id":"slow","method":"tools/call","params":{"name":"diagnostics","arguments":{"sleep_ms":3000},"_meta":{"progressToken":"t"}}}"#
         )
-        try await Task.sleep(for: .milliseconds(450))
+        // Wait for the first progress notification rather than a fixed time: CI machines are busy.
+        for _ in 0..<200 where !harness.writer.messages.contains(where: { $0["params"]?["progress"] != nil }) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         harness.send(#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"slow"}}"#)
         let countAtCancel = harness.writer.messages.count
         harness.send(#"{"jsonrpc":"2.0","id":2,"method":"ping"}"#)
