@@ -22,10 +22,12 @@ let package = Package(
         .target(name: "BackendCore", swiftSettings: strictSettings),
         // The composition map and the router over it. Pure.
         .target(name: "SpecialistRouting", dependencies: ["BackendCore"], swiftSettings: strictSettings),
+        // Stack profiles ranked against a team's facts, with the kill criteria. Pure.
+        .target(name: "DecisionEngine", dependencies: ["BackendCore"], swiftSettings: strictSettings),
         // Every tool, schema, reference and prompt, compiled into the binary.
         .target(
             name: "ToolCatalog",
-            dependencies: ["BackendCore", "SpecialistRouting"],
+            dependencies: ["BackendCore", "SpecialistRouting", "DecisionEngine"],
             resources: [.embedInCode("Resources")],
             swiftSettings: strictSettings
         ),
@@ -44,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "senior-backend",
             dependencies: [
-                "BackendCore", "ToolCatalog", "MCPServer", "SpecialistRouting",
+                "BackendCore", "ToolCatalog", "MCPServer", "SpecialistRouting", "DecisionEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -53,7 +55,12 @@ let package = Package(
         .testTarget(name: "BackendCoreTests", dependencies: ["BackendCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "ToolCatalogTests",
-            dependencies: ["ToolCatalog", "BackendCore", "SpecialistRouting"],
+            dependencies: ["ToolCatalog", "BackendCore", "SpecialistRouting", "DecisionEngine"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DecisionEngineTests",
+            dependencies: ["DecisionEngine", "ToolCatalog", "BackendCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -10,6 +10,13 @@ public struct EmbeddedFile: Sendable {
     public static let all: [EmbeddedFile] = [
         .init(path: "schemas/route_to_specialist.input.json", bytes: PackageResources.route_to_specialist_input_json),
         .init(path: "schemas/route_to_specialist.output.json", bytes: PackageResources.route_to_specialist_output_json),
+        .init(path: "schemas/decide_profile.input.json", bytes: PackageResources.decide_profile_input_json),
+        .init(path: "schemas/decide_profile.output.json", bytes: PackageResources.decide_profile_output_json),
+        .init(path: "profiles/profile.schema.json", bytes: PackageResources.profile_schema_json),
+        .init(path: "profiles/node-express.json", bytes: PackageResources.node_express_json),
+        .init(path: "profiles/fastapi-python.json", bytes: PackageResources.fastapi_python_json),
+        .init(path: "profiles/django-monolith.json", bytes: PackageResources.django_monolith_json),
+        .init(path: "profiles/go-or-rust-microservice.json", bytes: PackageResources.go_or_rust_microservice_json),
         .init(path: "schemas/diagnostics.input.json", bytes: PackageResources.diagnostics_input_json),
         .init(path: "schemas/diagnostics.output.json", bytes: PackageResources.diagnostics_output_json),
         .init(path: "references/api_design_patterns.md", bytes: PackageResources.api_design_patterns_md),

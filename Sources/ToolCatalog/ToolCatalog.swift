@@ -1,4 +1,5 @@
 import BackendCore
+import DecisionEngine
 import Foundation
 import SpecialistRouting
 
@@ -8,7 +9,7 @@ public enum ToolCatalog {
     public static let diagnosticsVariable = "SENIOR_BACKEND_DIAGNOSTICS"
 
     public static func make(environment: [String: String]) throws(BackendError) -> Catalog {
-        var tools = [try routeTool()]
+        var tools = [try decideTool(environment: environment), try routeTool()]
         if environment[diagnosticsVariable] == "1" { tools.append(try diagnosticsTool()) }
         return Catalog(tools: tools, resources: references(), prompts: [try reviewPrompt()])
     }
@@ -24,14 +25,7 @@ public enum ToolCatalog {
     }
 
     static func schema(_ name: String) throws(BackendError) -> JSONValue {
-        let path = "schemas/\(name).json"
-        do {
-            return try JSONParser.parse(try file(path).bytes)
-        } catch let error as BackendError {
-            throw error
-        } catch {
-            throw BackendError(.failed, "\(path): \(error)")
-        }
+        try JSONParser.parseEmbedded(try file("schemas/\(name).json"))
     }
 
     static func routeTool() throws(BackendError) -> Tool {
@@ -47,6 +41,34 @@ public enum ToolCatalog {
         ) { (request: RouteRequest, _) in
             let result = try router.route(request)
             return ToolReport(output: result, digest: result.digest)
+        }
+    }
+
+    /// The built-in profiles plus those of `directory` (or `SENIOR_BACKEND_PROFILES`).
+    public static func profileLibrary(directory: String?) throws(BackendError) -> ProfileLibrary {
+        let builtIns = EmbeddedFile.all.filter {
+            $0.path.hasPrefix("profiles/") && $0.path != "profiles/profile.schema.json"
+        }.map { (file: $0.path, bytes: $0.bytes) }
+        let schema = try JSONParser.parseEmbedded(try file("profiles/profile.schema.json"))
+        return try ProfileLibrary(builtIns: builtIns, schema: schema, userDirectory: directory)
+    }
+
+    static func decideTool(environment: [String: String]) throws(BackendError) -> Tool {
+        // A bad profiles folder is reported on every call rather than stopping the whole server.
+        let decider = Result { () throws(BackendError) in
+            ProfileDecider(library: try profileLibrary(directory: environment[ProfileLibrary.environmentVariable]))
+        }
+        return Tool(
+            name: "decide_profile",
+            title: "Rank stack profiles against the team's facts",
+            description:
+                "Ranks the stack profiles (node-express, fastapi-python, django-monolith, go-or-rust-microservice, plus any in SENIOR_BACKEND_PROFILES) against the team's facts with exact matching. Refuses without team size, p99 QPS, read/write ratio, tenancy, data sensitivity, pattern and language, naming the question for each. A tripped kill criterion blocks the recommendation. Returns the SLO floor (p50/p95/p99, uptime, RPO, RTO), stack, anti-patterns and the approvers, none of whom has approved.",
+            annotations: ToolAnnotations(readOnly: true, destructive: false, idempotent: true, openWorld: false),
+            inputSchema: try schema("decide_profile.input"),
+            outputSchema: try schema("decide_profile.output")
+        ) { (request: DecideRequest, _) in
+            let result = try decider.get().decide(request)
+            return ToolReport(output: result, digest: result.digest, checkFailed: result.status != .recommended)
         }
     }
 
@@ -103,5 +125,16 @@ public enum ToolCatalog {
             let end = text.range(of: "\n---\n", range: text.index(text.startIndex, offsetBy: 4)..<text.endIndex)
         else { return text }
         return String(text[end.upperBound...]).trimmingCharacters(in: .whitespacesAndNewlines) + "\n"
+    }
+}
+
+extension JSONParser {
+    /// Parses a compiled-in file; a failure names the file (a test keeps them all valid).
+    static func parseEmbedded(_ file: EmbeddedFile) throws(BackendError) -> JSONValue {
+        do {
+            return try parse(file.bytes)
+        } catch {
+            throw BackendError(.failed, "\(file.path): \(error.description)")
+        }
     }
 }

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct EmbeddedFileTests {
     @Test func everyFileOfTheEmbeddedFoldersIsEmbedded() {
-        let onDisk = ["schemas", "references", "agents"].flatMap(RepositoryFiles.list).sorted()
+        let onDisk = ["schemas", "references", "agents", "profiles"].flatMap(RepositoryFiles.list).sorted()
         #expect(EmbeddedFile.all.map(\.path).sorted() == onDisk)
     }
 

@@ -1,4 +1,5 @@
 import BackendCore
+import DecisionEngine
 import SpecialistRouting
 import Testing
 
@@ -59,6 +60,10 @@ import Testing
     /// The Codable input type and the schema agree: an example decodes, and encodes back to the same keys.
     @Test func routeInputTypeMatchesItsSchema() throws {
         try expectRoundTrip(name: "route_to_specialist", as: RouteRequest.self)
+    }
+
+    @Test func decideInputTypeMatchesItsSchema() throws {
+        try expectRoundTrip(name: "decide_profile", as: DecideRequest.self)
     }
 
     @Test func diagnosticsInputTypeMatchesItsSchema() throws {

@@ -91,3 +91,41 @@ def test_serve_survives_dev_null(stdin_null, stdout_null, tmp_path):
         done = subprocess.run([BIN, "serve"], stdin=fin, stdout=fout, stderr=subprocess.PIPE, timeout=30)
     assert done.returncode == 0, done.stderr
     assert b"Fatal error" not in done.stderr
+
+
+SAMPLE = ["--team-size", "8", "--qps-p99", "50", "--read-write-ratio", "20", "--tenancy", "shared-multi-tenant",
+          "--data-sensitivity", "pii", "--pattern", "modular-monolith", "--language-preference", "typescript"]
+
+
+@pytest.mark.parametrize("args,code,needle", [
+    (["decide", *SAMPLE], 0, "## node-express"),
+    (["decide", "--sample"], 0, "Runner-up: fastapi-python"),
+    (["decide", *SAMPLE[:-1], "python", "--output", "json"], 0, '"profile":"fastapi-python"'),
+    (["decide", "--team-size", "5", "--qps-p99", "20", "--read-write-ratio", "3", "--tenancy", "shared-multi-tenant",
+      "--data-sensitivity", "internal", "--pattern", "microservices", "--language-preference", "go",
+      "--platform-team", "false"], 1, "microservices-no-platform-team"),
+    (["decide", "--team-size", "5"], 2, "Missing facts"),
+    (["decide", *SAMPLE[2:], "--team-size", "0"], 2, "team_size must be at least 1"),
+    (["decide", *SAMPLE, "--pattern", "monolithic"], 2, "monolithic"),
+    (["decide", "--list-profiles"], 0, "go-or-rust-microservice"),
+    (["decide", "--sample", "--profiles-dir", "/nonexistent"], 2, "does not exist"),
+])
+def test_decide_reports_and_exit_codes(args, code, needle):
+    done = run(*args)
+    assert done.returncode == code, (done.stdout[-500:], done.stderr[-500:])
+    assert needle in (done.stdout + done.stderr).decode()
+
+
+def test_decide_json_names_unapproved_approvers():
+    done = run("decide", "--sample", "--json")
+    result = json.loads(done.stdout)
+    approvers = [a for gate in result["recommendation"]["approvals"] for a in gate["approvers"]]
+    assert approvers and not any(a["approved"] for a in approvers)
+    assert {"tech lead", "on-call engineer", "DBA"} <= {a["role"] for a in approvers}
+
+
+def test_decide_reads_profiles_from_the_environment(tmp_path):
+    (tmp_path / "broken.json").write_text('{"name": "x"}')
+    done = run("decide", "--list-profiles", env={"SENIOR_BACKEND_PROFILES": str(tmp_path)})
+    assert done.returncode == 0
+    assert b"broken.json" in done.stdout and b"profile.description" in done.stdout

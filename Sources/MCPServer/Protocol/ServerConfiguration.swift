@@ -11,7 +11,7 @@ public struct ServerConfiguration: Sendable {
     /// The longest message accepted, in bytes; longer lines get an error and are dropped as they stream.
     public var maxMessageBytes = 32 << 20
     public var instructions =
-        "Tools of a senior backend engineer. Start a decision with grill_next_question (one forcing question per call) or decide_profile; route work with route_to_specialist. Every result has a digest of at most 200 words plus the structured result. References are resources under senior-backend://references/; the review workflow is the prompt backend-review."
+        "Tools of a senior backend engineer. Rank stack profiles with decide_profile (it refuses without the team's facts and never approves); route work with route_to_specialist. Every result has a digest of at most 200 words plus the structured result. References, including the seven forcing questions, are resources under senior-backend://references/; the review workflow is the prompt backend-review."
 
     public init(version: String) {
         self.version = version
