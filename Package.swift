@@ -24,10 +24,12 @@ let package = Package(
         .target(name: "SpecialistRouting", dependencies: ["BackendCore"], swiftSettings: strictSettings),
         // Stack profiles ranked against a team's facts, with the kill criteria. Pure.
         .target(name: "DecisionEngine", dependencies: ["BackendCore"], swiftSettings: strictSettings),
+        // The seven forcing questions, one per call, with per-session state files. Foundation only.
+        .target(name: "GrillSession", dependencies: ["BackendCore", "DecisionEngine"], swiftSettings: strictSettings),
         // Every tool, schema, reference and prompt, compiled into the binary.
         .target(
             name: "ToolCatalog",
-            dependencies: ["BackendCore", "SpecialistRouting", "DecisionEngine"],
+            dependencies: ["BackendCore", "SpecialistRouting", "DecisionEngine", "GrillSession"],
             resources: [.embedInCode("Resources")],
             swiftSettings: strictSettings
         ),
@@ -46,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "senior-backend",
             dependencies: [
-                "BackendCore", "ToolCatalog", "MCPServer", "SpecialistRouting", "DecisionEngine",
+                "BackendCore", "ToolCatalog", "MCPServer", "SpecialistRouting", "DecisionEngine", "GrillSession",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -55,12 +57,12 @@ let package = Package(
         .testTarget(name: "BackendCoreTests", dependencies: ["BackendCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "ToolCatalogTests",
-            dependencies: ["ToolCatalog", "BackendCore", "SpecialistRouting", "DecisionEngine"],
+            dependencies: ["ToolCatalog", "BackendCore", "SpecialistRouting", "DecisionEngine", "GrillSession"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "DecisionEngineTests",
-            dependencies: ["DecisionEngine", "ToolCatalog", "BackendCore"],
+            dependencies: ["DecisionEngine", "GrillSession", "ToolCatalog", "BackendCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import BackendCore
 import DecisionEngine
 import Foundation
+import GrillSession
 import SpecialistRouting
 
 /// Builds the catalog the server publishes and the CLI calls: tools, references, the review prompt.
@@ -9,7 +10,9 @@ public enum ToolCatalog {
     public static let diagnosticsVariable = "SENIOR_BACKEND_DIAGNOSTICS"
 
     public static func make(environment: [String: String]) throws(BackendError) -> Catalog {
-        var tools = [try decideTool(environment: environment), try routeTool()]
+        var tools = [
+            try decideTool(environment: environment), try grillTool(environment: environment), try routeTool(),
+        ]
         if environment[diagnosticsVariable] == "1" { tools.append(try diagnosticsTool()) }
         return Catalog(tools: tools, resources: references(), prompts: [try reviewPrompt()])
     }
@@ -69,6 +72,37 @@ public enum ToolCatalog {
         ) { (request: DecideRequest, _) in
             let result = try decider.get().decide(request)
             return ToolReport(output: result, digest: result.digest, checkFailed: result.status != .recommended)
+        }
+    }
+
+    /// The grill over the profiles in force, storing sessions under `TMPDIR`.
+    public static func grillEngine(environment: [String: String]) throws(BackendError) -> GrillEngine {
+        let decider = ProfileDecider(
+            library: try profileLibrary(directory: environment[ProfileLibrary.environmentVariable]))
+        let router = try router()
+        return GrillEngine(store: .fromEnvironment(environment), decider: decider) {
+            // After the seventh answer the composition map's first step is the SLO work.
+            let all = RouteRequest(concern: "slo", answeredQuestions: Array(1...7))
+            guard let match = (try? router.route(all))?.match else { return nil }
+            return GrillResult.NextSpecialist(
+                specialist: match.specialists.joined(separator: " + "), path: match.paths.joined(separator: ", "),
+                why: match.when)
+        }
+    }
+
+    static func grillTool(environment: [String: String]) throws(BackendError) -> Tool {
+        let engine = Result { () throws(BackendError) in try grillEngine(environment: environment) }
+        return Tool(
+            name: "grill_next_question",
+            title: "Ask the next forcing question",
+            description:
+                "Walks the seven forcing questions (load, tenancy, sync/async, data sensitivity, architecture with team size, RPO/RTO, SLO with an error-budget owner), one per call, each with a recommended answer, its rationale, canon and kill criterion. Answers go in the same fields as decide_profile; known answers can be passed up front. A tripped kill criterion stops the session until the answer changes. After Q7 it runs decide_profile and names the next specialist. State: a markdown file per session under TMPDIR.",
+            annotations: ToolAnnotations(readOnly: false, destructive: false, idempotent: false, openWorld: false),
+            inputSchema: try schema("grill_next_question.input"),
+            outputSchema: try schema("grill_next_question.output")
+        ) { (request: GrillRequest, _) in
+            let result = try engine.get().handle(request)
+            return ToolReport(output: result, digest: result.digest, checkFailed: result.status == .stopped)
         }
     }
 

@@ -21,6 +21,48 @@ struct Decide: AsyncParsableCommand {
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case markdown, json }
 
+    @OptionGroup var facts: FactOptions
+
+    @Option(help: "A folder of extra profiles (*.json).") var profilesDir: String?
+    @Flag(help: "List the profiles in force and exit.") var listProfiles = false
+    @Flag(help: "Decide the documented sample (TypeScript, 8 engineers, 50 QPS, 20:1, shared, pii, modular monolith).")
+    var sample = false
+    @Option(help: "markdown (the default) or json.") var output: OutputFormat = .markdown
+    @Flag(help: "Same as --output json.") var json = false
+
+    func run() async throws {
+        let asJSON = json || output == .json
+        let directory = profilesDir ?? ProcessInfo.processInfo.environment[ProfileLibrary.environmentVariable]
+        let library = try CommandOutput.run { try ToolCatalog.profileLibrary(directory: directory) }
+        if listProfiles {
+            if asJSON {
+                print(JSONWriter.string(try JSONValue(encoding: library.profiles)))
+            } else {
+                for profile in library.profiles {
+                    print("- **\(profile.name)** \(profile.version): \(profile.description)")
+                }
+                for warning in library.warnings { print("- warning: \(warning)") }
+            }
+            return
+        }
+        let result = try CommandOutput.run {
+            try ProfileDecider(library: library).decide(sample ? .sample : facts.request)
+        }
+        if asJSON {
+            print(JSONWriter.string(try JSONValue(encoding: result)))
+        } else {
+            print(result.markdown)
+        }
+        switch result.status {
+        case .recommended: return
+        case .blocked: throw ExitCode(1)
+        case .refused: throw ExitCode(2)
+        }
+    }
+}
+
+/// The team's facts, with the names of the skill's command line; shared by `decide` and `grill`.
+struct FactOptions: ParsableArguments {
     @Option(help: "Engineers on the team within a year.") var teamSize: Int?
     @Option(name: .customLong("qps-p99"), help: "One-year p99 QPS forecast.") var qpsP99: Double?
     @Option(help: "Reads per write (20 for 20:1).") var readWriteRatio: Double?
@@ -40,13 +82,6 @@ struct Decide: AsyncParsableCommand {
     @Option(help: "Q7: availability SLO as a fraction (0.999).") var sloAvailability: Double?
     @Option(name: .customLong("slo-p99-ms"), help: "Q7: p99 latency objective, ms.") var sloP99Ms: Double?
     @Option(help: "Q7: who owns the error budget.") var errorBudgetOwner: String?
-
-    @Option(help: "A folder of extra profiles (*.json).") var profilesDir: String?
-    @Flag(help: "List the profiles in force and exit.") var listProfiles = false
-    @Flag(help: "Decide the documented sample (TypeScript, 8 engineers, 50 QPS, 20:1, shared, pii, modular monolith).")
-    var sample = false
-    @Option(help: "markdown (the default) or json.") var output: OutputFormat = .markdown
-    @Flag(help: "Same as --output json.") var json = false
 
     var request: DecideRequest {
         var request = DecideRequest()
@@ -71,31 +106,4 @@ struct Decide: AsyncParsableCommand {
         return request
     }
 
-    func run() async throws {
-        let asJSON = json || output == .json
-        let directory = profilesDir ?? ProcessInfo.processInfo.environment[ProfileLibrary.environmentVariable]
-        let library = try CommandOutput.run { try ToolCatalog.profileLibrary(directory: directory) }
-        if listProfiles {
-            if asJSON {
-                print(JSONWriter.string(try JSONValue(encoding: library.profiles)))
-            } else {
-                for profile in library.profiles {
-                    print("- **\(profile.name)** \(profile.version): \(profile.description)")
-                }
-                for warning in library.warnings { print("- warning: \(warning)") }
-            }
-            return
-        }
-        let result = try CommandOutput.run { try ProfileDecider(library: library).decide(sample ? .sample : request) }
-        if asJSON {
-            print(JSONWriter.string(try JSONValue(encoding: result)))
-        } else {
-            print(result.markdown)
-        }
-        switch result.status {
-        case .recommended: return
-        case .blocked: throw ExitCode(1)
-        case .refused: throw ExitCode(2)
-        }
-    }
 }

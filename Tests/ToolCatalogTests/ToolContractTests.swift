@@ -1,5 +1,6 @@
 import BackendCore
 import DecisionEngine
+import GrillSession
 import SpecialistRouting
 import Testing
 
@@ -64,6 +65,10 @@ import Testing
 
     @Test func decideInputTypeMatchesItsSchema() throws {
         try expectRoundTrip(name: "decide_profile", as: DecideRequest.self)
+    }
+
+    @Test func grillInputTypeMatchesItsSchema() throws {
+        try expectRoundTrip(name: "grill_next_question", as: GrillRequest.self)
     }
 
     @Test func diagnosticsInputTypeMatchesItsSchema() throws {
