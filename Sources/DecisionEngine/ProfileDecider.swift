@@ -263,19 +263,7 @@ struct Facts {
             let tenancy = request.tenancy, let sensitivity = request.dataSensitivity, let pattern = request.pattern,
             let language = request.languagePreference
         else { throw .invalidInput("required facts are missing") }
-        guard teamSize >= 1 else { throw .invalidInput("team_size must be at least 1, got \(teamSize)") }
-        guard qps >= 0, qps.isFinite else { throw .invalidInput("qps_p99 must be 0 or more, got \(qps)") }
-        guard ratio > 0, ratio.isFinite else {
-            throw .invalidInput("read_write_ratio must be above 0 (reads per write, e.g. 20 for 20:1), got \(ratio)")
-        }
-        if let availability = request.sloAvailability, !(availability > 0 && availability < 1) {
-            throw .invalidInput("slo_availability is a fraction between 0 and 1 (0.999 for 99.9%), got \(availability)")
-        }
-        for (name, value) in [
-            ("rpo_minutes", request.rpoMinutes), ("rto_minutes", request.rtoMinutes), ("slo_p99_ms", request.sloP99Ms),
-        ] {
-            if let value, value < 0 { throw .invalidInput("\(name) must be 0 or more, got \(value)") }
-        }
+        try request.validateRanges()
         self.teamSize = teamSize
         self.qps = qps
         self.ratio = ratio
@@ -285,5 +273,25 @@ struct Facts {
         self.language = language
         self.platformTeam = request.platformTeam ?? false
         self.adminPanel = request.needsAdminPanel ?? false
+    }
+}
+
+extension DecideRequest {
+    /// Checks the values that are given (absent ones pass): the same bounds as the input schema, for
+    /// callers such as the CLI that do not go through schema validation.
+    public func validateRanges() throws(BackendError) {
+        if let teamSize, teamSize < 1 { throw .invalidInput("team_size must be at least 1, got \(teamSize)") }
+        if let qpsP99, !(qpsP99 >= 0 && qpsP99.isFinite) {
+            throw .invalidInput("qps_p99 must be 0 or more, got \(qpsP99)")
+        }
+        if let readWriteRatio, !(readWriteRatio > 0 && readWriteRatio.isFinite) {
+            throw .invalidInput("read_write_ratio must be above 0 (reads per write, e.g. 20 for 20:1), got \(readWriteRatio)")
+        }
+        if let sloAvailability, !(sloAvailability > 0 && sloAvailability < 1) {
+            throw .invalidInput("slo_availability is a fraction between 0 and 1 (0.999 for 99.9%), got \(sloAvailability)")
+        }
+        for (name, value) in [("rpo_minutes", rpoMinutes), ("rto_minutes", rtoMinutes), ("slo_p99_ms", sloP99Ms)] {
+            if let value, !(value >= 0 && value.isFinite) { throw .invalidInput("\(name) must be 0 or more, got \(value)") }
+        }
     }
 }

@@ -32,6 +32,7 @@ public struct GrillEngine: Sendable {
 
     public func handle(_ request: GrillRequest) throws(BackendError) -> GrillResult {
         try GrillStore.validate(session: request.session)
+        try request.answers.validateRanges()
         return try store.withLock(session: request.session) { () throws(BackendError) -> GrillResult in
             let path = store.path(session: request.session, today: today())
             let action = request.action ?? .next
