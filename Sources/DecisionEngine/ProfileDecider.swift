@@ -285,13 +285,17 @@ extension DecideRequest {
             throw .invalidInput("qps_p99 must be 0 or more, got \(qpsP99)")
         }
         if let readWriteRatio, !(readWriteRatio > 0 && readWriteRatio.isFinite) {
-            throw .invalidInput("read_write_ratio must be above 0 (reads per write, e.g. 20 for 20:1), got \(readWriteRatio)")
+            throw .invalidInput(
+                "read_write_ratio must be above 0 (reads per write, e.g. 20 for 20:1), got \(readWriteRatio)")
         }
         if let sloAvailability, !(sloAvailability > 0 && sloAvailability < 1) {
-            throw .invalidInput("slo_availability is a fraction between 0 and 1 (0.999 for 99.9%), got \(sloAvailability)")
+            throw .invalidInput(
+                "slo_availability is a fraction between 0 and 1 (0.999 for 99.9%), got \(sloAvailability)")
         }
         for (name, value) in [("rpo_minutes", rpoMinutes), ("rto_minutes", rtoMinutes), ("slo_p99_ms", sloP99Ms)] {
-            if let value, !(value >= 0 && value.isFinite) { throw .invalidInput("\(name) must be 0 or more, got \(value)") }
+            if let value, !(value >= 0 && value.isFinite) {
+                throw .invalidInput("\(name) must be 0 or more, got \(value)")
+            }
         }
     }
 }
