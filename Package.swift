@@ -26,6 +26,13 @@ let package = Package(
         .target(name: "DecisionEngine", dependencies: ["BackendCore"], swiftSettings: strictSettings),
         // The seven forcing questions, one per call, with per-session state files. Foundation only.
         .target(name: "GrillSession", dependencies: ["BackendCore", "DecisionEngine"], swiftSettings: strictSettings),
+        // libpq, the PostgreSQL client library (Debian: libpq-dev).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // A small Swift wrapper over libpq: connections, queries, scripts, transactions, errors.
+        .target(name: "PostgresClient", dependencies: ["BackendCore", "CLibPQ"], swiftSettings: strictSettings),
+        // PostgreSQL analysis: the catalog snapshot, the checks, index advice, explain.
+        .target(
+            name: "SchemaAnalysis", dependencies: ["BackendCore", "PostgresClient"], swiftSettings: strictSettings),
         // Every tool, schema, reference and prompt, compiled into the binary.
         .target(
             name: "ToolCatalog",
@@ -63,6 +70,12 @@ let package = Package(
         .testTarget(
             name: "DecisionEngineTests",
             dependencies: ["DecisionEngine", "GrillSession", "ToolCatalog", "BackendCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SchemaAnalysisTests",
+            dependencies: ["SchemaAnalysis", "PostgresClient", "BackendCore"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -8,9 +8,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 want_test=false
 [ "${1:-}" = "--test" ] && want_test=true
 
-packages=(pkg-config ca-certificates)
+packages=(pkg-config ca-certificates libpq-dev)
 if $want_test; then
-  packages+=(python3)
+  # A real PostgreSQL 15 cluster with pg_stat_statements (contrib) and hypopg for the analysis tests.
+  packages+=(python3 postgresql-15 postgresql-contrib postgresql-15-hypopg)
 fi
 
 missing=()

@@ -12,6 +12,12 @@ swift format lint --strict --recursive Sources Tests Package.swift
 
 echo "== swift build (release)"
 swift build -c release --static-swift-stdlib
+echo "== PostgreSQL 15 test cluster"
+cluster=$(mktemp -d /tmp/senior-backend-pg.XXXXXX)
+trap 'scripts/pg-cluster.sh stop "$cluster"' EXIT
+SENIOR_BACKEND_TEST_PG=$(scripts/pg-cluster.sh start "$cluster")
+export SENIOR_BACKEND_TEST_PG
+
 echo "== swift test"
 swift test
 
