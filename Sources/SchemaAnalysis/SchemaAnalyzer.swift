@@ -8,17 +8,28 @@ public struct AnalyzeRequest: Codable, Sendable, Equatable {
     public var connection: String?
     /// Longest a single catalog query may run, in milliseconds (default 30,000).
     public var statementTimeoutMs: Int?
+    /// Run the schema checks (default true).
+    public var analyze: Bool?
     /// Run only these checks (ids); default all.
     public var checks: [String]?
+    /// Propose indexes for the workload (verified with hypopg when installed).
+    public var suggestIndexes: Bool?
+    /// The workload for index advice; default: the costliest statements of pg_stat_statements.
+    public var queries: [String]?
+    /// A query to explain.
+    public var explain: String?
+    /// Run the explained query (inside a transaction that is rolled back) for actual rows and times.
+    public var explainAnalyze: Bool?
+    /// A folder for the ER diagram (`erd.mmd`) and the index migration files.
+    public var output: String?
 
-    public init(connection: String? = nil, statementTimeoutMs: Int? = nil, checks: [String]? = nil) {
+    public init(connection: String? = nil) {
         self.connection = connection
-        self.statementTimeoutMs = statementTimeoutMs
-        self.checks = checks
     }
 
     enum CodingKeys: String, CodingKey {
-        case connection, statementTimeoutMs = "statement_timeout_ms", checks
+        case connection, statementTimeoutMs = "statement_timeout_ms", analyze, checks
+        case suggestIndexes = "suggest_indexes", queries, explain, explainAnalyze = "explain_analyze", output
     }
 }
 
@@ -35,10 +46,18 @@ public struct AnalysisResult: Codable, Sendable, Equatable {
     public var findings: [Finding]
     /// When statistics were last reset: unused-index findings only count scans since then.
     public var statsReset: String?
+    public var indexSuggestions: [IndexSuggestion]?
+    /// Where the index advice's workload came from: given, pg_stat_statements, or none.
+    public var workloadSource: String?
+    public var notes: [String]
+    public var explain: ExplainReport?
+    /// Files written under `output`.
+    public var files: [String]
 
     enum CodingKeys: String, CodingKey {
         case database, serverVersion = "server_version", tables, indexes, foreignKeys = "foreign_keys"
         case catalogQueries = "catalog_queries", checksRun = "checks_run", findings, statsReset = "stats_reset"
+        case indexSuggestions = "index_suggestions", workloadSource = "workload_source", notes, explain, files
     }
 }
 
@@ -51,23 +70,91 @@ public struct SchemaAnalyzer: Sendable {
     }
 
     public func analyze(_ request: AnalyzeRequest) throws(BackendError) -> AnalysisResult {
-        let checks = try Self.selectChecks(request.checks)
+        let runChecks = request.analyze ?? true
+        let checks = runChecks ? try Self.selectChecks(request.checks) : []
         let connection = try PostgresConnection.connect(
             PostgresConnection.resolve(request.connection, environment: environment),
             applicationName: "senior-backend analyze_schema")
         let timeout = max(100, min(request.statementTimeoutMs ?? 30_000, 600_000))
+        var suggestions: [IndexSuggestion]?
+        var source: String?
+        var notes: [String] = []
         let catalog = try connection.transaction(readOnly: true, rollback: true) { () throws(BackendError) in
             try connection.query("SET LOCAL statement_timeout = \(timeout)")
-            return try CatalogSnapshot.load(from: connection)
+            let catalog = try CatalogSnapshot.load(from: connection)
+            if request.suggestIndexes == true {
+                let workload = try IndexAdvisor.workload(request.queries, catalog: catalog, connection: connection)
+                source = workload.source
+                if workload.queries.isEmpty {
+                    notes.append(
+                        "no workload: pass queries, or install pg_stat_statements (shared_preload_libraries) and let it collect"
+                    )
+                }
+                let advice = try IndexAdvisor.suggest(
+                    queries: workload.queries, catalog: catalog, connection: connection)
+                suggestions = advice.suggestions
+                notes += advice.notes
+            }
+            return catalog
+        }
+        let explain = try request.explain.map { sql throws(BackendError) in
+            try QueryExplainer.explain(sql, analyze: request.explainAnalyze == true, on: connection, timeoutMs: timeout)
         }
         let findings = checks.flatMap { $0.run(catalog) }.sorted {
             ($0.severity, $1.check, $1.object) > ($1.severity, $0.check, $0.object)
+        }
+        var files: [String] = []
+        if let output = request.output {
+            files = try Self.write(output: output, catalog: catalog, suggestions: suggestions ?? [])
         }
         return AnalysisResult(
             database: connection.displayName, serverVersion: catalog.serverVersion, tables: catalog.tables.count,
             indexes: catalog.indexes.count, foreignKeys: catalog.constraints.filter { $0.kind == "f" }.count,
             catalogQueries: catalog.queryCount, checksRun: checks.count, findings: findings,
-            statsReset: catalog.statsReset)
+            statsReset: catalog.statsReset, indexSuggestions: suggestions, workloadSource: source, notes: notes,
+            explain: explain, files: files)
+    }
+
+    /// Writes `erd.mmd` and, when there are suggestions, a non-transactional up/down migration pair.
+    static func write(
+        output: String, catalog: CatalogSnapshot, suggestions: [IndexSuggestion]
+    ) throws(BackendError)
+        -> [String]
+    {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw .invalidInput("output \(output) is a file; give a folder")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            var written: [String] = []
+            let erd = (output as NSString).appendingPathComponent("erd.mmd")
+            try EntityRelationshipDiagram.mermaid(catalog).write(toFile: erd, atomically: true, encoding: .utf8)
+            written.append(erd)
+            if !suggestions.isEmpty {
+                let formatter = DateFormatter()
+                formatter.locale = Locale(identifier: "en_US_POSIX")
+                formatter.timeZone = TimeZone(identifier: "UTC")
+                formatter.dateFormat = "yyyyMMddHHmmss"
+                let stem = "\(formatter.string(from: Date()))_suggested_indexes"
+                let header = """
+                    -- senior-backend: non-transactional (CREATE/DROP INDEX CONCURRENTLY cannot run in a transaction)
+                    SET lock_timeout = '5s';
+
+                    """
+                let up =
+                    header + suggestions.map { "-- \($0.reason)\n\($0.createSQL)" }.joined(separator: "\n\n") + "\n"
+                let down = header + suggestions.reversed().map(\.dropSQL).joined(separator: "\n") + "\n"
+                for (suffix, text) in [("up", up), ("down", down)] {
+                    let path = (output as NSString).appendingPathComponent("\(stem).\(suffix).sql")
+                    try text.write(toFile: path, atomically: true, encoding: .utf8)
+                    written.append(path)
+                }
+            }
+            return written
+        } catch {
+            throw BackendError(.failed, "cannot write to \(output): \(error.localizedDescription)")
+        }
     }
 
     static func selectChecks(_ ids: [String]?) throws(BackendError) -> [SchemaCheck] {
@@ -91,10 +178,26 @@ extension AnalysisResult {
         digest.add(
             "\(tables) tables, \(indexes) indexes, \(foreignKeys) foreign keys; \(checksRun) checks, \(catalogQueries) catalog queries."
         )
-        for finding in findings.prefix(6) {
+        for finding in findings.prefix(5) {
             digest.bullet("[\(finding.severity.rawValue)] \(finding.check): \(finding.message)")
         }
-        if findings.count > 6 { digest.add("… and \(findings.count - 6) more in the structured result.") }
+        if findings.count > 5 { digest.add("… and \(findings.count - 5) more in the structured result.") }
+        if let indexSuggestions {
+            let verified = indexSuggestions.filter(\.verified).count
+            digest.bullet(
+                "Index advice (\(workloadSource ?? "none")): \(indexSuggestions.count) suggestion(s), \(verified) verified with hypopg"
+                    + (indexSuggestions.first.map { "; first: \($0.createSQL)" } ?? ""))
+        }
+        if let explain {
+            digest.bullet(
+                "Explain: cost \(Int(explain.totalCost))\(explain.executionMs.map { ", \($0) ms" } ?? ""); "
+                    + (explain.hotspots.isEmpty
+                        ? "no costly node"
+                        : explain.hotspots.prefix(3).map { "\($0.kind) (\($0.node))" }.joined(separator: ", ")))
+        }
+        if !files.isEmpty {
+            digest.bullet("Wrote \(files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")).")
+        }
         digest.next(
             findings.isEmpty
                 ? "Nothing to fix. Re-run after the next schema change."
