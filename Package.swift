@@ -36,7 +36,7 @@ let package = Package(
         // Every tool, schema, reference and prompt, compiled into the binary.
         .target(
             name: "ToolCatalog",
-            dependencies: ["BackendCore", "SpecialistRouting", "DecisionEngine", "GrillSession"],
+            dependencies: ["BackendCore", "SpecialistRouting", "DecisionEngine", "GrillSession", "SchemaAnalysis"],
             resources: [.embedInCode("Resources")],
             swiftSettings: strictSettings
         ),
@@ -56,6 +56,7 @@ let package = Package(
             name: "senior-backend",
             dependencies: [
                 "BackendCore", "ToolCatalog", "MCPServer", "SpecialistRouting", "DecisionEngine", "GrillSession",
+                "SchemaAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -64,7 +65,9 @@ let package = Package(
         .testTarget(name: "BackendCoreTests", dependencies: ["BackendCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "ToolCatalogTests",
-            dependencies: ["ToolCatalog", "BackendCore", "SpecialistRouting", "DecisionEngine", "GrillSession"],
+            dependencies: [
+                "ToolCatalog", "BackendCore", "SpecialistRouting", "DecisionEngine", "GrillSession", "SchemaAnalysis",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

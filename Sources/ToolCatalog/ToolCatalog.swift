@@ -2,6 +2,7 @@ import BackendCore
 import DecisionEngine
 import Foundation
 import GrillSession
+import SchemaAnalysis
 import SpecialistRouting
 
 /// Builds the catalog the server publishes and the CLI calls: tools, references, the review prompt.
@@ -12,6 +13,7 @@ public enum ToolCatalog {
     public static func make(environment: [String: String]) throws(BackendError) -> Catalog {
         var tools = [
             try decideTool(environment: environment), try grillTool(environment: environment), try routeTool(),
+            try analyzeTool(environment: environment),
         ]
         if environment[diagnosticsVariable] == "1" { tools.append(try diagnosticsTool()) }
         return Catalog(tools: tools, resources: references(), prompts: [try reviewPrompt()])
@@ -103,6 +105,24 @@ public enum ToolCatalog {
         ) { (request: GrillRequest, _) in
             let result = try engine.get().handle(request)
             return ToolReport(output: result, digest: result.digest, checkFailed: result.status == .stopped)
+        }
+    }
+
+    static func analyzeTool(environment: [String: String]) throws(BackendError) -> Tool {
+        let analyzer = SchemaAnalyzer(environment: environment)
+        return Tool(
+            name: "analyze_schema",
+            title: "Analyse a PostgreSQL schema",
+            description:
+                "Connects to PostgreSQL (any libpq connection string, DATABASE_URL or PG* variables) in a read-only transaction and runs the schema checks: foreign keys without indexes, duplicate/redundant/unused/invalid indexes, missing primary keys, overflow, bloat, types that a better type serves, and more; each finding has evidence, fix SQL and undo SQL. Optionally proposes indexes for a workload (given queries or pg_stat_statements) verified with hypopg, and explains a query naming its costly nodes. Writes an ER diagram and index migrations to output when given.",
+            annotations: ToolAnnotations(readOnly: false, destructive: false, idempotent: true, openWorld: true),
+            inputSchema: try schema("analyze_schema.input"),
+            outputSchema: try schema("analyze_schema.output")
+        ) { (request: AnalyzeRequest, context) in
+            context.reportProgress(0, total: 1, message: "connecting")
+            let result = try await BlockingWork.run { () throws(BackendError) in try analyzer.analyze(request) }
+            context.reportProgress(1, total: 1, message: "done")
+            return ToolReport(output: result, digest: result.digest)
         }
     }
 

@@ -1,6 +1,8 @@
 import BackendCore
 import DecisionEngine
+import Foundation
 import GrillSession
+import SchemaAnalysis
 import SpecialistRouting
 import Testing
 
@@ -48,7 +50,15 @@ import Testing
     func everyExampleGivesADigestAndAStructuredResultMatchingTheOutputSchema(name: String) async throws {
         let tool = try #require(Self.catalog.tool(named: name))
         let outputValidator = JSONSchemaValidator(schema: tool.outputSchema, rootName: "result")
-        for example in tool.inputSchema["examples"]?.arrayValue ?? [] {
+        for var example in tool.inputSchema["examples"]?.arrayValue ?? [] {
+            // Tools that connect to PostgreSQL run their examples against the test cluster.
+            if case .object(var arguments) = example, arguments["connection"] != nil {
+                let url = try #require(
+                    ProcessInfo.processInfo.environment["SENIOR_BACKEND_TEST_PG"],
+                    "\(name) connects to PostgreSQL: run scripts/test.sh, which starts the test cluster")
+                arguments["connection"] = .string(url)
+                example = .object(arguments)
+            }
             let result = try await tool.call(example, context: SilentToolContext())
             #expect(!result.digest.isEmpty)
             #expect(Digest.wordCount(result.digest) <= Digest.maxWords)
@@ -69,6 +79,10 @@ import Testing
 
     @Test func grillInputTypeMatchesItsSchema() throws {
         try expectRoundTrip(name: "grill_next_question", as: GrillRequest.self)
+    }
+
+    @Test func analyzeInputTypeMatchesItsSchema() throws {
+        try expectRoundTrip(name: "analyze_schema", as: AnalyzeRequest.self)
     }
 
     @Test func diagnosticsInputTypeMatchesItsSchema() throws {

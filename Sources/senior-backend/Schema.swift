@@ -1,0 +1,46 @@
+import ArgumentParser
+import BackendCore
+import Foundation
+import SchemaAnalysis
+
+struct Schema: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Analyse a PostgreSQL schema, suggest indexes, explain a query (read-only).",
+        discussion: """
+            The connection is any libpq connection string or URI; without --connection, DATABASE_URL and then \
+            the PG* variables are used. Exit status: 0 done (findings are not failures), 2 bad input or an \
+            unreachable database.
+            """
+    )
+
+    @Option(help: "libpq connection string or URI.") var connection: String?
+    @Flag(help: "Run the schema checks (the default when nothing else is asked).") var analyze = false
+    @Option(name: .customLong("check"), help: "Run only this check (repeatable).") var checks: [String] = []
+    @Flag(help: "Propose indexes for the workload, verified with hypopg when installed.") var suggestIndexes = false
+    @Option(name: .customLong("query"), help: "A workload query for --suggest-indexes (repeatable).")
+    var queries: [String] = []
+    @Option(help: "A query to explain.") var explain: String?
+    @Flag(help: "Run the explained query (rolled back) for actual rows and times.") var explainAnalyze = false
+    @Option(help: "Folder for erd.mmd and the index migration files.") var output: String?
+    @Option(help: "Longest one catalog query may run, ms.") var statementTimeoutMs: Int?
+    @OptionGroup var report: ReportOptions
+
+    func run() async throws {
+        var request = AnalyzeRequest(connection: connection)
+        request.analyze = analyze || (!suggestIndexes && explain == nil)
+        request.checks = checks.isEmpty ? nil : checks
+        request.suggestIndexes = suggestIndexes
+        request.queries = queries.isEmpty ? nil : queries
+        request.explain = explain
+        request.explainAnalyze = explainAnalyze
+        request.output = output
+        request.statementTimeoutMs = statementTimeoutMs
+        let environment = ProcessInfo.processInfo.environment
+        let result = try CommandOutput.run { try SchemaAnalyzer(environment: environment).analyze(request) }
+        if report.json {
+            try CommandOutput.emit(result, digest: result.digest, json: true)
+        } else {
+            print(result.markdown)
+        }
+    }
+}
