@@ -1,0 +1,9 @@
+-- 2,000 rows that no VACUUM has seen: autovacuum is off for the table, and nothing vacuums it by hand.
+-- ANALYZE keeps it off never_analyzed.
+CREATE TABLE shipments (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    shipped_at timestamptz NOT NULL DEFAULT now(),
+    carrier text NOT NULL CHECK (length(carrier) <= 40)
+) WITH (autovacuum_enabled = false);
+INSERT INTO shipments (carrier) SELECT 'carrier ' || (i % 7) FROM generate_series(1, 2000) AS i;
+ANALYZE shipments;
