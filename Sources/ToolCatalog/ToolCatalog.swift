@@ -2,6 +2,7 @@ import BackendCore
 import DecisionEngine
 import Foundation
 import GrillSession
+import MigrationRunner
 import SchemaAnalysis
 import SpecialistRouting
 
@@ -13,7 +14,7 @@ public enum ToolCatalog {
     public static func make(environment: [String: String]) throws(BackendError) -> Catalog {
         var tools = [
             try decideTool(environment: environment), try grillTool(environment: environment), try routeTool(),
-            try analyzeTool(environment: environment),
+            try analyzeTool(environment: environment), try applyTool(environment: environment),
         ]
         if environment[diagnosticsVariable] == "1" { tools.append(try diagnosticsTool()) }
         return Catalog(tools: tools, resources: references(), prompts: [try reviewPrompt()])
@@ -123,6 +124,23 @@ public enum ToolCatalog {
             let result = try await BlockingWork.run { () throws(BackendError) in try analyzer.analyze(request) }
             context.reportProgress(1, total: 1, message: "done")
             return ToolReport(output: result, digest: result.digest)
+        }
+    }
+
+    static func applyTool(environment: [String: String]) throws(BackendError) -> Tool {
+        let runner = MigrationRunner(environment: environment)
+        return Tool(
+            name: "apply_migration",
+            title: "Apply PostgreSQL migrations safely",
+            description:
+                "Applies migration files (<version>_<name>.up.sql, down files beside them) to PostgreSQL with a ledger table, SHA-256 checksums (an edited applied file is refused), a session advisory lock (a second runner waits, then fails clearly) and one transaction per file (CONCURRENTLY files run statement by statement). Lints first with squawk-style rules; errors block unless allow_lint_errors. dry_run (the default) runs each file and rolls it back, reporting timing and locks. rollback runs the last applied version's down file.",
+            annotations: ToolAnnotations(readOnly: false, destructive: true, idempotent: false, openWorld: true),
+            inputSchema: try schema("apply_migration.input"),
+            outputSchema: try schema("apply_migration.output")
+        ) { (request: ApplyRequest, _) in
+            let result = try await BlockingWork.run { () throws(BackendError) in try runner.run(request) }
+            let failed = result.status == .failed || result.status == .blockedByLint
+            return ToolReport(output: result, digest: result.digest, checkFailed: failed)
         }
     }
 

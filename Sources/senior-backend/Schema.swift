@@ -1,6 +1,7 @@
 import ArgumentParser
 import BackendCore
 import Foundation
+import MigrationRunner
 import SchemaAnalysis
 
 struct Schema: AsyncParsableCommand {
@@ -23,9 +24,19 @@ struct Schema: AsyncParsableCommand {
     @Flag(help: "Run the explained query (rolled back) for actual rows and times.") var explainAnalyze = false
     @Option(help: "Folder for erd.mmd and the index migration files.") var output: String?
     @Option(help: "Longest one catalog query may run, ms.") var statementTimeoutMs: Int?
+    @Option(name: .customLong("migrate"), help: "Apply this migration file or folder (repeatable).")
+    var migrations: [String] = []
+    @Flag(help: "With --migrate: run each file and roll it back.") var dryRun = false
+    @Flag(help: "With --migrate: run the down file of the last applied version.") var rollback = false
+    @Flag(help: "With --migrate: apply despite lint errors (after review).") var allowLintErrors = false
+    @Option(help: "With --migrate: seconds to wait for another runner's lock.") var lockWaitSeconds: Int?
     @OptionGroup var report: ReportOptions
 
     func run() async throws {
+        if !migrations.isEmpty {
+            try migrate()
+            return
+        }
         var request = AnalyzeRequest(connection: connection)
         request.analyze = analyze || (!suggestIndexes && explain == nil)
         request.checks = checks.isEmpty ? nil : checks
@@ -42,5 +53,20 @@ struct Schema: AsyncParsableCommand {
         } else {
             print(result.markdown)
         }
+    }
+}
+
+extension Schema {
+    /// `--migrate`: applies for real unless `--dry-run` (over MCP the default is the dry run).
+    func migrate() throws {
+        var request = ApplyRequest(files: migrations, connection: connection)
+        request.dryRun = dryRun
+        request.rollback = rollback
+        request.allowLintErrors = allowLintErrors
+        request.lockWaitSeconds = lockWaitSeconds
+        let environment = ProcessInfo.processInfo.environment
+        let result = try CommandOutput.run { try MigrationRunner(environment: environment).run(request) }
+        try CommandOutput.emit(result, digest: result.digest, json: report.json)
+        if result.status == .failed || result.status == .blockedByLint { throw ExitCode(1) }
     }
 }

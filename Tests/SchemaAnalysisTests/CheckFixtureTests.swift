@@ -1,5 +1,6 @@
 import BackendCore
 import Foundation
+import PostgresTestSupport
 import SchemaAnalysis
 import Testing
 

@@ -1,6 +1,7 @@
 import BackendCore
 import Foundation
 import PostgresClient
+import PostgresTestSupport
 import SchemaAnalysis
 import Testing
 

@@ -2,6 +2,7 @@ import BackendCore
 import DecisionEngine
 import Foundation
 import GrillSession
+import MigrationRunner
 import SchemaAnalysis
 import SpecialistRouting
 import Testing
@@ -57,6 +58,14 @@ import Testing
                     ProcessInfo.processInfo.environment["SENIOR_BACKEND_TEST_PG"],
                     "\(name) connects to PostgreSQL: run scripts/test.sh, which starts the test cluster")
                 arguments["connection"] = .string(url)
+                // Migration examples get a folder holding one harmless migration.
+                if arguments["files"] != nil {
+                    let folder = NSTemporaryDirectory() + "contract-\(UUID().uuidString)"
+                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                    try "SELECT 1;".write(
+                        toFile: folder + "/20260101000000_noop.up.sql", atomically: true, encoding: .utf8)
+                    arguments["files"] = .array([.string(folder)])
+                }
                 example = .object(arguments)
             }
             let result = try await tool.call(example, context: SilentToolContext())
@@ -83,6 +92,10 @@ import Testing
 
     @Test func analyzeInputTypeMatchesItsSchema() throws {
         try expectRoundTrip(name: "analyze_schema", as: AnalyzeRequest.self)
+    }
+
+    @Test func applyInputTypeMatchesItsSchema() throws {
+        try expectRoundTrip(name: "apply_migration", as: ApplyRequest.self)
     }
 
     @Test func diagnosticsInputTypeMatchesItsSchema() throws {

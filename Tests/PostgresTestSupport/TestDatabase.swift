@@ -1,19 +1,18 @@
 import BackendCore
 import Foundation
 import PostgresClient
-import Testing
 
 /// A database of its own on the test cluster that `scripts/test.sh` starts (`SENIOR_BACKEND_TEST_PG`).
 ///
 /// Without the cluster the tests fail with a message saying how to start it; they are never skipped.
-struct TestDatabase {
-    static let variable = "SENIOR_BACKEND_TEST_PG"
+public struct TestDatabase: Sendable {
+    public static let variable = "SENIOR_BACKEND_TEST_PG"
 
-    let name: String
-    let url: String
+    public let name: String
+    public let url: String
     private let adminURL: String
 
-    static func adminURL() throws -> String {
+    public static func adminURL() throws -> String {
         guard let url = ProcessInfo.processInfo.environment[variable], !url.isEmpty else {
             throw BackendError(
                 .unreachable,
@@ -24,7 +23,7 @@ struct TestDatabase {
     }
 
     /// Creates an empty database named after `label` (made unique) and loads `script` into it.
-    init(_ label: String, script: String? = nil) throws {
+    public init(_ label: String, script: String? = nil) throws {
         adminURL = try Self.adminURL()
         let suffix = UUID().uuidString.prefix(8).lowercased()
         let cleaned = label.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
@@ -40,12 +39,12 @@ struct TestDatabase {
         }
     }
 
-    func drop() {
+    public func drop() {
         guard let admin = try? PostgresConnection.connect(adminURL) else { return }
         _ = try? admin.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
     }
 
-    static func replaceDatabase(in url: String, with database: String) -> String {
+    public static func replaceDatabase(in url: String, with database: String) -> String {
         guard let slash = url.range(of: "/", options: .backwards, range: url.range(of: "@")!.upperBound..<url.endIndex)
         else { return url + "/" + database }
         let rest = url[slash.upperBound...]
@@ -53,8 +52,9 @@ struct TestDatabase {
         return String(url[..<slash.upperBound]) + database + query
     }
 
-    static func fixture(_ name: String) throws -> String {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    /// Reads `Fixtures/<name>.sql` beside the calling test file.
+    public static func fixture(_ name: String, filePath: String = #filePath) throws -> String {
+        let path = URL(fileURLWithPath: filePath).deletingLastPathComponent()
             .appendingPathComponent("Fixtures/\(name).sql")
         return try String(contentsOf: path, encoding: .utf8)
     }
