@@ -74,6 +74,22 @@ import Testing
         for suggestion in suggestions { try connection.query(suggestion.dropSQL) }
     }
 
+    @Test func theWorkloadComesFromPgStatStatementsWhenNoQueriesAreGiven() throws {
+        let database = try TestDatabase(
+            "pgss", script: Self.setup + "CREATE EXTENSION IF NOT EXISTS pg_stat_statements;")
+        defer { database.drop() }
+        let connection = try PostgresConnection.connect(database.url)
+        for customer in 1...5 {
+            try connection.query("SELECT id, amount FROM orders WHERE customer_id = $1", [String(customer)])
+        }
+        var request = AnalyzeRequest(connection: database.url)
+        request.analyze = false
+        request.suggestIndexes = true
+        let result = try SchemaAnalyzer(environment: [:]).analyze(request)
+        #expect(result.workloadSource == "pg_stat_statements")
+        #expect(result.indexSuggestions?.contains { $0.columns == ["customer_id"] && $0.verified } == true, "\(result)")
+    }
+
     @Test func withoutHypopgSuggestionsAreMarkedUnverified() throws {
         let database = try TestDatabase(
             "nohypo", script: Self.setup.replacingOccurrences(of: "CREATE EXTENSION IF NOT EXISTS hypopg;", with: ""))
