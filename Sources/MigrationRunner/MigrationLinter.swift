@@ -147,11 +147,15 @@ public enum MigrationLinter {
                 || match(statement, #"\b(SERIAL|SERIAL4|SMALLSERIAL)\b"#)
         },
         Rule(
+            id: "prefer-identity", level: .warning,
+            message: "serial hides a sequence with its own permissions; use GENERATED ... AS IDENTITY"
+        ) { statement, _ in match(statement, #"\b(SMALLSERIAL|SERIAL|SERIAL2|SERIAL4|SERIAL8|BIGSERIAL)\b"#) },
+        Rule(
             id: "prefer-text-field", level: .warning,
             message: "varchar(n) makes every length change a migration; use text with a CHECK"
         ) { statement, _ in match(statement, #"\b(VARCHAR|CHARACTER VARYING)\s*\(\s*[0-9]+\s*\)"#) },
         Rule(
-            id: "prefer-timestamptz", level: .warning,
+            id: "prefer-timestamp-tz", level: .warning,
             message: "timestamp without time zone is ambiguous; use timestamptz"
         ) { statement, _ in
             match(statement, #"\bTIMESTAMP\b(?!\s*WITH TIME ZONE)(?!TZ)"#) && !match(statement, #"\bTIMESTAMPTZ\b"#)
@@ -193,7 +197,7 @@ public enum MigrationLinter {
         if touchesExisting, !script.statements.contains(where: { $0.normalized.contains("LOCK_TIMEOUT") }) {
             issues.append(
                 .init(
-                    rule: "require-timeout-settings", level: .warning, file: file, statement: 1,
+                    rule: "require-lock-timeout", level: .warning, file: file, statement: 1,
                     message:
                         "no SET lock_timeout: a blocked ALTER queues every query behind it; the runner sets 5s when the file does not"
                 ))

@@ -30,9 +30,15 @@ struct Schema: AsyncParsableCommand {
     @Flag(help: "With --migrate: run the down file of the last applied version.") var rollback = false
     @Flag(help: "With --migrate: apply despite lint errors (after review).") var allowLintErrors = false
     @Option(help: "With --migrate: seconds to wait for another runner's lock.") var lockWaitSeconds: Int?
+    @Option(name: .customLong("lint"), help: "Lint this migration file without connecting (repeatable).")
+    var lintFiles: [String] = []
     @OptionGroup var report: ReportOptions
 
     func run() async throws {
+        if !lintFiles.isEmpty {
+            try lint()
+            return
+        }
         if !migrations.isEmpty {
             try migrate()
             return
@@ -68,5 +74,25 @@ extension Schema {
         let result = try CommandOutput.run { try MigrationRunner(environment: environment).run(request) }
         try CommandOutput.emit(result, digest: result.digest, json: report.json)
         if result.status == .failed || result.status == .blockedByLint { throw ExitCode(1) }
+    }
+}
+
+extension Schema {
+    /// `--lint`: the migration lint alone, no database needed; exit 1 when it reports an error.
+    func lint() throws {
+        let files = try CommandOutput.run { try MigrationFile.collect(lintFiles) }
+        let issues = files.flatMap { MigrationLinter.lint(file: $0.path, script: SQLScript($0.text)) }
+        if report.json {
+            print(JSONWriter.string(try JSONValue(encoding: issues)))
+        } else if issues.isEmpty {
+            print("No lint issues in \(files.count) file(s).")
+        } else {
+            for issue in issues {
+                print(
+                    "\(issue.file): statement \(issue.statement): \(issue.level.rawValue) [\(issue.rule)] \(issue.message)"
+                )
+            }
+        }
+        if issues.contains(where: { $0.level == .error }) { throw ExitCode(1) }
     }
 }

@@ -4,7 +4,7 @@ import Testing
 @Suite struct MigrationLinterTests {
     static func rules(_ sql: String) -> [String] {
         MigrationLinter.lint(file: "m.sql", script: SQLScript(sql)).map(\.rule).filter {
-            $0 != "require-timeout-settings"
+            $0 != "require-lock-timeout"
         }
     }
 
@@ -31,10 +31,10 @@ import Testing
         ("ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email;", []),
         ("ALTER TABLE users ALTER COLUMN email SET NOT NULL;", ["adding-not-nullable-field"]),
         ("CREATE TABLE codes (id bigint PRIMARY KEY, code char(4));", ["ban-char-field"]),
-        ("CREATE TABLE things (id serial PRIMARY KEY);", ["prefer-bigint-over-int"]),
+        ("CREATE TABLE things (id serial PRIMARY KEY);", ["prefer-bigint-over-int", "prefer-identity"]),
         ("CREATE TABLE things (id integer PRIMARY KEY);", ["prefer-bigint-over-int"]),
         ("CREATE TABLE things (id bigint PRIMARY KEY, name varchar(40));", ["prefer-text-field"]),
-        ("CREATE TABLE things (id bigint PRIMARY KEY, at timestamp);", ["prefer-timestamptz"]),
+        ("CREATE TABLE things (id bigint PRIMARY KEY, at timestamp);", ["prefer-timestamp-tz"]),
         ("CREATE TABLE things (id bigint PRIMARY KEY, at timestamptz DEFAULT current_timestamp);", []),
         ("BEGIN; CREATE TABLE x (id bigint PRIMARY KEY); COMMIT;", ["transaction-nesting", "transaction-nesting"]),
         ("-- DROP TABLE users;\nSELECT 'DROP TABLE users;';", []),
@@ -46,7 +46,7 @@ import Testing
 
     @Test func filesThatTouchExistingTablesWithoutALockTimeoutGetAWarning() {
         let issues = MigrationLinter.lint(file: "m.sql", script: SQLScript("ALTER TABLE users ADD COLUMN note text;"))
-        #expect(issues.map(\.rule) == ["require-timeout-settings"])
+        #expect(issues.map(\.rule) == ["require-lock-timeout"])
         let quiet = MigrationLinter.lint(
             file: "m.sql", script: SQLScript("SET lock_timeout = '2s'; ALTER TABLE users ADD COLUMN note text;"))
         #expect(quiet.isEmpty)
