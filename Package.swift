@@ -3,114 +3,114 @@ import PackageDescription
 
 /// Settings shared by our own targets: Swift 6 mode, and warnings fail the build.
 let strictSettings: [SwiftSetting] = [
-  .treatAllWarnings(as: .error)
+    .treatAllWarnings(as: .error)
 ]
 
 let package = Package(
-  name: "senior-backend",
-  platforms: [.macOS(.v14)],
-  products: [
-    .executable(name: "senior-backend", targets: ["senior-backend"])
-  ],
-  dependencies: [
-    .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
-    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
-    .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
-  ],
-  targets: [
-    // Errors, JSON, digests, redaction, schema validation and the tool abstraction. Pure.
-    .target(name: "BackendCore", swiftSettings: strictSettings),
-    // The composition map and the router over it. Pure.
-    .target(
-      name: "SpecialistRouting", dependencies: ["BackendCore"], swiftSettings: strictSettings),
-    // Stack profiles ranked against a team's facts, with the kill criteria. Pure.
-    .target(name: "DecisionEngine", dependencies: ["BackendCore"], swiftSettings: strictSettings),
-    // The seven forcing questions, one per call, with per-session state files. Foundation only.
-    .target(
-      name: "GrillSession", dependencies: ["BackendCore", "DecisionEngine"],
-      swiftSettings: strictSettings),
-    // libpq, the PostgreSQL client library (Debian: libpq-dev).
-    .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
-    // A small Swift wrapper over libpq: connections, queries, scripts, transactions, errors.
-    .target(
-      name: "PostgresClient", dependencies: ["BackendCore", "CLibPQ"], swiftSettings: strictSettings
-    ),
-    // PostgreSQL analysis: the catalog snapshot, the checks, index advice, explain.
-    .target(
-      name: "SchemaAnalysis", dependencies: ["BackendCore", "PostgresClient"],
-      swiftSettings: strictSettings),
-    // Applies migration files: lint, ledger, checksums, advisory lock, one transaction per file.
-    .target(
-      name: "MigrationRunner", dependencies: ["BackendCore", "PostgresClient"],
-      swiftSettings: strictSettings),
-    // Every tool, schema, reference and prompt, compiled into the binary.
-    .target(
-      name: "ToolCatalog",
-      dependencies: [
-        "BackendCore", "SpecialistRouting", "DecisionEngine", "GrillSession", "SchemaAnalysis",
-        "MigrationRunner",
-      ],
-      resources: [.embedInCode("Resources")],
-      swiftSettings: strictSettings
-    ),
-    // JSON-RPC 2.0 / MCP over stdio on SwiftNIO.
-    .target(
-      name: "MCPServer",
-      dependencies: [
-        "BackendCore",
-        .product(name: "NIOCore", package: "swift-nio"),
-        .product(name: "NIOPosix", package: "swift-nio"),
-        .product(name: "Logging", package: "swift-log"),
-      ],
-      swiftSettings: strictSettings
-    ),
-    // The thin command line: argument parsing only.
-    .executableTarget(
-      name: "senior-backend",
-      dependencies: [
-        "BackendCore", "ToolCatalog", "MCPServer", "SpecialistRouting", "DecisionEngine",
-        "GrillSession",
-        "SchemaAnalysis", "MigrationRunner",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        .product(name: "Logging", package: "swift-log"),
-      ],
-      swiftSettings: strictSettings
-    ),
-    .testTarget(
-      name: "BackendCoreTests", dependencies: ["BackendCore"], swiftSettings: strictSettings),
-    .testTarget(
-      name: "ToolCatalogTests",
-      dependencies: [
-        "ToolCatalog", "BackendCore", "SpecialistRouting", "DecisionEngine", "GrillSession",
-        "SchemaAnalysis",
-        "MigrationRunner",
-      ],
-      swiftSettings: strictSettings
-    ),
-    .testTarget(
-      name: "DecisionEngineTests",
-      dependencies: ["DecisionEngine", "GrillSession", "ToolCatalog", "BackendCore"],
-      swiftSettings: strictSettings
-    ),
-    // Test support: a database of its own on the test cluster for each test.
-    .target(
-      name: "PostgresTestSupport", dependencies: ["PostgresClient", "BackendCore"],
-      path: "Tests/PostgresTestSupport", swiftSettings: strictSettings),
-    .testTarget(
-      name: "MigrationRunnerTests",
-      dependencies: ["MigrationRunner", "PostgresTestSupport", "PostgresClient", "BackendCore"],
-      swiftSettings: strictSettings
-    ),
-    .testTarget(
-      name: "SchemaAnalysisTests",
-      dependencies: ["SchemaAnalysis", "PostgresTestSupport", "PostgresClient", "BackendCore"],
-      exclude: ["Fixtures"],
-      swiftSettings: strictSettings
-    ),
-    .testTarget(
-      name: "MCPServerTests",
-      dependencies: ["MCPServer", "BackendCore", "ToolCatalog"],
-      swiftSettings: strictSettings
-    ),
-  ]
+    name: "senior-backend",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "senior-backend", targets: ["senior-backend"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // Errors, JSON, digests, redaction, schema validation and the tool abstraction. Pure.
+        .target(name: "BackendCore", swiftSettings: strictSettings),
+        // The composition map and the router over it. Pure.
+        .target(
+            name: "SpecialistRouting", dependencies: ["BackendCore"], swiftSettings: strictSettings),
+        // Stack profiles ranked against a team's facts, with the kill criteria. Pure.
+        .target(name: "DecisionEngine", dependencies: ["BackendCore"], swiftSettings: strictSettings),
+        // The seven forcing questions, one per call, with per-session state files. Foundation only.
+        .target(
+            name: "GrillSession", dependencies: ["BackendCore", "DecisionEngine"],
+            swiftSettings: strictSettings),
+        // libpq, the PostgreSQL client library (Debian: libpq-dev).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // A small Swift wrapper over libpq: connections, queries, scripts, transactions, errors.
+        .target(
+            name: "PostgresClient", dependencies: ["BackendCore", "CLibPQ"], swiftSettings: strictSettings
+        ),
+        // PostgreSQL analysis: the catalog snapshot, the checks, index advice, explain.
+        .target(
+            name: "SchemaAnalysis", dependencies: ["BackendCore", "PostgresClient"],
+            swiftSettings: strictSettings),
+        // Applies migration files: lint, ledger, checksums, advisory lock, one transaction per file.
+        .target(
+            name: "MigrationRunner", dependencies: ["BackendCore", "PostgresClient"],
+            swiftSettings: strictSettings),
+        // Every tool, schema, reference and prompt, compiled into the binary.
+        .target(
+            name: "ToolCatalog",
+            dependencies: [
+                "BackendCore", "SpecialistRouting", "DecisionEngine", "GrillSession", "SchemaAnalysis",
+                "MigrationRunner",
+            ],
+            resources: [.embedInCode("Resources")],
+            swiftSettings: strictSettings
+        ),
+        // JSON-RPC 2.0 / MCP over stdio on SwiftNIO.
+        .target(
+            name: "MCPServer",
+            dependencies: [
+                "BackendCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The thin command line: argument parsing only.
+        .executableTarget(
+            name: "senior-backend",
+            dependencies: [
+                "BackendCore", "ToolCatalog", "MCPServer", "SpecialistRouting", "DecisionEngine",
+                "GrillSession",
+                "SchemaAnalysis", "MigrationRunner",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BackendCoreTests", dependencies: ["BackendCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ToolCatalogTests",
+            dependencies: [
+                "ToolCatalog", "BackendCore", "SpecialistRouting", "DecisionEngine", "GrillSession",
+                "SchemaAnalysis",
+                "MigrationRunner",
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DecisionEngineTests",
+            dependencies: ["DecisionEngine", "GrillSession", "ToolCatalog", "BackendCore"],
+            swiftSettings: strictSettings
+        ),
+        // Test support: a database of its own on the test cluster for each test.
+        .target(
+            name: "PostgresTestSupport", dependencies: ["PostgresClient", "BackendCore"],
+            path: "Tests/PostgresTestSupport", swiftSettings: strictSettings),
+        .testTarget(
+            name: "MigrationRunnerTests",
+            dependencies: ["MigrationRunner", "PostgresTestSupport", "PostgresClient", "BackendCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SchemaAnalysisTests",
+            dependencies: ["SchemaAnalysis", "PostgresTestSupport", "PostgresClient", "BackendCore"],
+            exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MCPServerTests",
+            dependencies: ["MCPServer", "BackendCore", "ToolCatalog"],
+            swiftSettings: strictSettings
+        ),
+    ]
 )
