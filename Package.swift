@@ -16,38 +16,43 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // Errors, JSON, digests, redaction, schema validation and the tool abstraction. Pure.
         .target(name: "BackendCore", swiftSettings: strictSettings),
         // The composition map and the router over it. Pure.
-        .target(
-            name: "SpecialistRouting", dependencies: ["BackendCore"], swiftSettings: strictSettings),
+        .target(name: "SpecialistRouting", dependencies: ["BackendCore"], swiftSettings: strictSettings),
         // Stack profiles ranked against a team's facts, with the kill criteria. Pure.
         .target(name: "DecisionEngine", dependencies: ["BackendCore"], swiftSettings: strictSettings),
         // The seven forcing questions, one per call, with per-session state files. Foundation only.
-        .target(
-            name: "GrillSession", dependencies: ["BackendCore", "DecisionEngine"],
-            swiftSettings: strictSettings),
+        .target(name: "GrillSession", dependencies: ["BackendCore", "DecisionEngine"], swiftSettings: strictSettings),
         // libpq, the PostgreSQL client library (Debian: libpq-dev).
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // A small Swift wrapper over libpq: connections, queries, scripts, transactions, errors.
-        .target(
-            name: "PostgresClient", dependencies: ["BackendCore", "CLibPQ"], swiftSettings: strictSettings
-        ),
+        .target(name: "PostgresClient", dependencies: ["BackendCore", "CLibPQ"], swiftSettings: strictSettings),
         // PostgreSQL analysis: the catalog snapshot, the checks, index advice, explain.
         .target(
-            name: "SchemaAnalysis", dependencies: ["BackendCore", "PostgresClient"],
-            swiftSettings: strictSettings),
+            name: "SchemaAnalysis", dependencies: ["BackendCore", "PostgresClient"], swiftSettings: strictSettings),
+        // The HTTP/1.1 load generator: raw SwiftNIO client, HdrHistogram per event loop, reports.
+        .target(
+            name: "LoadTest",
+            dependencies: [
+                "BackendCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Applies migration files: lint, ledger, checksums, advisory lock, one transaction per file.
         .target(
-            name: "MigrationRunner", dependencies: ["BackendCore", "PostgresClient"],
-            swiftSettings: strictSettings),
+            name: "MigrationRunner", dependencies: ["BackendCore", "PostgresClient"], swiftSettings: strictSettings),
         // Every tool, schema, reference and prompt, compiled into the binary.
         .target(
             name: "ToolCatalog",
             dependencies: [
-                "BackendCore", "SpecialistRouting", "DecisionEngine", "GrillSession", "SchemaAnalysis",
+                "BackendCore", "SpecialistRouting", "DecisionEngine", "GrillSession", "SchemaAnalysis", "LoadTest",
                 "MigrationRunner",
             ],
             resources: [.embedInCode("Resources")],
@@ -68,22 +73,19 @@ let package = Package(
         .executableTarget(
             name: "senior-backend",
             dependencies: [
-                "BackendCore", "ToolCatalog", "MCPServer", "SpecialistRouting", "DecisionEngine",
-                "GrillSession",
-                "SchemaAnalysis", "MigrationRunner",
+                "BackendCore", "ToolCatalog", "MCPServer", "SpecialistRouting", "DecisionEngine", "GrillSession",
+                "SchemaAnalysis", "LoadTest", "MigrationRunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(
-            name: "BackendCoreTests", dependencies: ["BackendCore"], swiftSettings: strictSettings),
+        .testTarget(name: "BackendCoreTests", dependencies: ["BackendCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "ToolCatalogTests",
             dependencies: [
-                "ToolCatalog", "BackendCore", "SpecialistRouting", "DecisionEngine", "GrillSession",
-                "SchemaAnalysis",
-                "MigrationRunner",
+                "ToolCatalog", "BackendCore", "SpecialistRouting", "DecisionEngine", "GrillSession", "SchemaAnalysis",
+                "MigrationRunner", "LoadTest",
             ],
             swiftSettings: strictSettings
         ),
@@ -105,6 +107,16 @@ let package = Package(
             name: "SchemaAnalysisTests",
             dependencies: ["SchemaAnalysis", "PostgresTestSupport", "PostgresClient", "BackendCore"],
             exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LoadTestTests",
+            dependencies: [
+                "LoadTest", "BackendCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -2,6 +2,7 @@ import BackendCore
 import DecisionEngine
 import Foundation
 import GrillSession
+import LoadTest
 import MigrationRunner
 import SchemaAnalysis
 import SpecialistRouting
@@ -15,6 +16,7 @@ public enum ToolCatalog {
         var tools = [
             try decideTool(environment: environment), try grillTool(environment: environment), try routeTool(),
             try analyzeTool(environment: environment), try applyTool(environment: environment),
+            try loadTool(environment: environment),
         ]
         if environment[diagnosticsVariable] == "1" { tools.append(try diagnosticsTool()) }
         return Catalog(tools: tools, resources: references(), prompts: [try reviewPrompt()])
@@ -124,6 +126,30 @@ public enum ToolCatalog {
             let result = try await BlockingWork.run { () throws(BackendError) in try analyzer.analyze(request) }
             context.reportProgress(1, total: 1, message: "done")
             return ToolReport(output: result, digest: result.digest)
+        }
+    }
+
+    static func loadTool(environment: [String: String]) throws(BackendError) -> Tool {
+        // Agent calls reach loopback and SENIOR_BACKEND_LOAD_ALLOW only; a bad cap variable fails each call.
+        let limits = Result { () throws(BackendError) in
+            try LoadLimits.from(environment: environment, restrictHosts: true)
+        }
+        return Tool(
+            name: "load_test",
+            title: "HTTP load test",
+            description:
+                "Sends HTTP/1.1 keep-alive traffic to a URL: closed model (concurrency connections, each sending when its reply arrives) or open model (rate per second, latency from the intended send time so a stalled server shows). Reports requests/s, p50-p99.9/max, status counts, error classes, the generator's own CPU and a per-second timeline; compares two URLs interleaved or against a saved baseline with a noise threshold; expect_status, expect_rate_limit, max_p99_ms and max_error_rate make it a check (isError when one fails or a metric regressed). Loopback only unless SENIOR_BACKEND_LOAD_ALLOW lists the host; duration and concurrency are capped.",
+            annotations: ToolAnnotations(readOnly: false, destructive: false, idempotent: false, openWorld: true),
+            inputSchema: try schema("load_test.input"),
+            outputSchema: try schema("load_test.output")
+        ) { (request: LoadTestRequest, context) in
+            let tester = LoadTester(limits: try limits.get())
+            let result = try await tester.run(request) { progress in
+                context.reportProgress(
+                    progress.elapsedSeconds, total: progress.plannedSeconds,
+                    message: "\(progress.completed) responses, \(progress.errors) errors")
+            }
+            return ToolReport(output: result, digest: result.digest, checkFailed: !result.passed)
         }
     }
 

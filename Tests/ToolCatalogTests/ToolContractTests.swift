@@ -2,6 +2,7 @@ import BackendCore
 import DecisionEngine
 import Foundation
 import GrillSession
+import LoadTest
 import MigrationRunner
 import SchemaAnalysis
 import SpecialistRouting
@@ -96,6 +97,10 @@ import Testing
 
     @Test func applyInputTypeMatchesItsSchema() throws {
         try expectRoundTrip(name: "apply_migration", as: ApplyRequest.self)
+    }
+
+    @Test func loadInputTypeMatchesItsSchema() throws {
+        try expectRoundTrip(name: "load_test", as: LoadTestRequest.self)
     }
 
     @Test func diagnosticsInputTypeMatchesItsSchema() throws {

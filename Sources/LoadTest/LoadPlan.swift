@@ -1,0 +1,315 @@
+import BackendCore
+import Foundation
+import NIOCore
+
+/// Safety limits of a run: which hosts may be reached and how long and wide a run may be.
+public struct LoadLimits: Sendable, Equatable {
+    public static let allowVariable = "SENIOR_BACKEND_LOAD_ALLOW"
+    public static let maxDurationVariable = "SENIOR_BACKEND_LOAD_MAX_DURATION"
+    public static let maxConcurrencyVariable = "SENIOR_BACKEND_LOAD_MAX_CONCURRENCY"
+
+    /// False for a person at the CLI: any host. True for agent (MCP) calls: loopback and `allowedHosts`.
+    public var restrictHosts: Bool
+    /// Extra host names (lower case) that agent calls may reach.
+    public var allowedHosts: Set<String>
+    /// Longest run, warmup included, in seconds.
+    public var maxDuration: Double
+    public var maxConcurrency: Int
+
+    public init(
+        restrictHosts: Bool, allowedHosts: Set<String> = [], maxDuration: Double = 60, maxConcurrency: Int = 256
+    ) {
+        self.restrictHosts = restrictHosts
+        self.allowedHosts = allowedHosts
+        self.maxDuration = maxDuration
+        self.maxConcurrency = maxConcurrency
+    }
+
+    /// Limits from `SENIOR_BACKEND_LOAD_ALLOW` (comma-separated host names) and the two cap variables.
+    public static func from(environment: [String: String], restrictHosts: Bool) throws(BackendError) -> LoadLimits {
+        var limits = LoadLimits(restrictHosts: restrictHosts)
+        if let allow = environment[allowVariable] {
+            limits.allowedHosts = Set(
+                allow.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter {
+                    !$0.isEmpty
+                })
+        }
+        if let text = environment[maxDurationVariable] {
+            guard let value = Double(text), value > 0, value.isFinite else {
+                throw BackendError.invalidInput("\(maxDurationVariable) must be a positive number of seconds")
+            }
+            limits.maxDuration = value
+        }
+        if let text = environment[maxConcurrencyVariable] {
+            guard let value = Int(text), value > 0 else {
+                throw BackendError.invalidInput("\(maxConcurrencyVariable) must be a positive whole number")
+            }
+            limits.maxConcurrency = value
+        }
+        return limits
+    }
+
+    /// Whether a call may reach `host`; loopback (127.0.0.0/8, ::1, localhost) always may.
+    public func allows(host: String) -> Bool {
+        !restrictHosts || Target.isLoopback(host) || allowedHosts.contains(host.lowercased())
+    }
+}
+
+/// A parsed `http://host:port/path?query` URL.
+public struct Target: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    /// Path and query as sent in the request line.
+    public var pathAndQuery: String
+    /// The URL as reported: no credentials, no secrets.
+    public var display: String
+    /// The Host header value.
+    public var hostHeader: String
+
+    public static func parse(_ text: String) throws(BackendError) -> Target {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let schemeEnd = trimmed.range(of: "://") else {
+            throw BackendError.invalidInput("url '\(trimmed)' has no scheme: write http://host:port/path")
+        }
+        let scheme = trimmed[..<schemeEnd.lowerBound].lowercased()
+        if scheme == "https" {
+            throw BackendError.invalidInput(
+                "https is not supported yet by this load tester: test the plain-HTTP listener (http://...) or a TLS-terminating proxy's upstream"
+            )
+        }
+        guard scheme == "http" else {
+            throw BackendError.invalidInput("url scheme '\(scheme)' is not supported: use http://")
+        }
+        if trimmed.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) {
+            throw BackendError.invalidInput("url contains spaces or control characters; percent-encode them")
+        }
+        let rest = trimmed[schemeEnd.upperBound...]
+        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+        let authority = rest[..<authorityEnd]
+        if authority.contains("@") {
+            throw BackendError.invalidInput(
+                "url carries credentials; they are not sent: pass them as a header (--header \"Authorization: ...\")")
+        }
+        var pathAndQuery = String(rest[authorityEnd...])
+        if let hash = pathAndQuery.firstIndex(of: "#") { pathAndQuery = String(pathAndQuery[..<hash]) }
+        if pathAndQuery.isEmpty || pathAndQuery.hasPrefix("?") { pathAndQuery = "/" + pathAndQuery }
+        var host: Substring
+        var portText: Substring?
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else {
+                throw BackendError.invalidInput("url '\(trimmed)': unclosed [ in an IPv6 address")
+            }
+            host = authority[authority.index(after: authority.startIndex)..<close]
+            let after = authority[authority.index(after: close)...]
+            if after.hasPrefix(":") {
+                portText = after.dropFirst()
+            } else if !after.isEmpty {
+                throw BackendError.invalidInput("url '\(trimmed)': unexpected text after the IPv6 address")
+            }
+        } else if let colon = authority.lastIndex(of: ":") {
+            host = authority[..<colon]
+            portText = authority[authority.index(after: colon)...]
+        } else {
+            host = authority
+        }
+        guard !host.isEmpty else { throw BackendError.invalidInput("url '\(trimmed)' has no host") }
+        let hostAllowed = host.unicodeScalars.allSatisfy {
+            CharacterSet.alphanumerics.contains($0) || "-._:".unicodeScalars.contains($0)
+        }
+        guard hostAllowed, host.unicodeScalars.allSatisfy(\.isASCII) else {
+            throw BackendError.invalidInput("url host '\(host)' is not a valid host name or address")
+        }
+        var port = 80
+        if let portText {
+            guard let value = Int(portText), (1...65535).contains(value) else {
+                throw BackendError.invalidInput("url port '\(portText)' must be a number from 1 to 65535")
+            }
+            port = value
+        }
+        let hostString = String(host)
+        let bracketed = hostString.contains(":") ? "[\(hostString)]" : hostString
+        let hostHeader = port == 80 ? bracketed : "\(bracketed):\(port)"
+        return Target(
+            host: hostString, port: port, pathAndQuery: pathAndQuery, display: "http://\(hostHeader)\(pathAndQuery)",
+            hostHeader: hostHeader)
+    }
+
+    /// 127.0.0.0/8, ::1 and `localhost`.
+    public static func isLoopback(_ host: String) -> Bool {
+        let lower = host.lowercased()
+        if lower == "localhost" || lower == "localhost." { return true }
+        var v4 = in_addr()
+        if inet_pton(AF_INET, lower, &v4) == 1 {
+            return UInt32(bigEndian: v4.s_addr) >> 24 == 127
+        }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, lower, &v6) == 1 {
+            return withUnsafeBytes(of: &v6) { bytes in bytes.prefix(15).allSatisfy { $0 == 0 } && bytes[15] == 1 }
+        }
+        return false
+    }
+}
+
+/// A validated run: the target, the request bytes (encoded once) and the traffic shape.
+public struct LoadPlan: Sendable {
+    public enum Model: String, Sendable, Codable { case closed, open }
+
+    public var target: Target
+    public var method: String
+    /// The whole request, head and body, written as is for every request.
+    public var requestBytes: [UInt8]
+    /// Header lines as reported (secret values masked).
+    public var headerLines: [String]
+    public var concurrency: Int
+    /// Measured seconds after warmup; with only `requests` given, the duration cap.
+    public var duration: Double
+    public var durationGiven: Bool
+    public var requests: Int?
+    public var rate: Double?
+    public var warmup: Double
+    public var timeout: Double
+    public var threads: Int
+
+    public var model: Model { rate == nil ? .closed : .open }
+
+    static let sensitiveHeaders: Set<String> = [
+        "authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "x-auth-token", "x-access-token",
+    ]
+    static let refusedHeaders: Set<String> = ["content-length", "transfer-encoding"]
+
+    /// Validates `request` for the target `url`; reads the body file; refuses hosts outside the limits.
+    public static func make(
+        _ request: LoadTestRequest, url: String, limits: LoadLimits, cores: Int = System.coreCount
+    ) throws(BackendError) -> LoadPlan {
+        let target = try Target.parse(url)
+        guard limits.allows(host: target.host) else {
+            throw BackendError(
+                .refused,
+                "host '\(target.host)' is not allowed for agent calls: only loopback (127.0.0.0/8, ::1, localhost) and the host names in \(LoadLimits.allowVariable) (comma-separated) may be load tested; add it there or run the CLI"
+            )
+        }
+        let method = (request.method ?? (request.body != nil || request.bodyFile != nil ? "POST" : "GET")).uppercased()
+        guard method.wholeMatch(of: /[A-Z]{1,20}/) != nil else {
+            throw BackendError.invalidInput("method '\(method)' must be an HTTP method such as GET, POST, PUT, DELETE")
+        }
+        if let requests = request.requests, requests < 1 || requests > 1_000_000_000 {
+            throw BackendError.invalidInput("requests must be from 1 to 1,000,000,000 (got \(requests))")
+        }
+        if let rate = request.rate, !(rate > 0 && rate <= 10_000_000) {
+            throw BackendError.invalidInput("rate must be above 0 and at most 10,000,000 requests per second")
+        }
+        let warmup = request.warmup ?? 0
+        guard warmup >= 0, warmup.isFinite else { throw BackendError.invalidInput("warmup must be 0 or more seconds") }
+        let timeout = request.timeout ?? 10
+        guard timeout > 0, timeout <= 600 else {
+            throw BackendError.invalidInput("timeout must be above 0 and at most 600 seconds (got \(timeout))")
+        }
+        let durationGiven = request.duration != nil || request.requests == nil
+        var duration = request.duration ?? (request.requests == nil ? 10 : limits.maxDuration - warmup)
+        if request.duration != nil {
+            guard duration > 0, duration.isFinite else {
+                throw BackendError.invalidInput("duration must be above 0 seconds (got \(duration))")
+            }
+        }
+        if durationGiven, duration + warmup > limits.maxDuration {
+            throw BackendError(
+                .refused,
+                "duration \(format(duration)) s + warmup \(format(warmup)) s is over the cap of \(format(limits.maxDuration)) s; shorten it or raise \(LoadLimits.maxDurationVariable)"
+            )
+        }
+        if !durationGiven, warmup >= limits.maxDuration {
+            throw BackendError(
+                .refused, "warmup \(format(warmup)) s is over the cap of \(format(limits.maxDuration)) s")
+        }
+        duration = max(duration, 0.001)
+        let concurrency = request.concurrency ?? (request.rate == nil ? 10 : min(64, limits.maxConcurrency))
+        guard concurrency >= 1 else { throw BackendError.invalidInput("concurrency must be at least 1") }
+        guard concurrency <= limits.maxConcurrency else {
+            throw BackendError(
+                .refused,
+                "concurrency \(concurrency) is over the cap of \(limits.maxConcurrency) connections; lower it or raise \(LoadLimits.maxConcurrencyVariable)"
+            )
+        }
+        if request.body != nil && request.bodyFile != nil {
+            throw BackendError.invalidInput("give body or body_file, not both")
+        }
+        var body: [UInt8] = []
+        if let text = request.body { body = Array(text.utf8) }
+        if let path = request.bodyFile {
+            let data: Data
+            do {
+                // FileHandle, not Data(contentsOf:): it also reads devices and pipes such as /dev/null.
+                guard let handle = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileReadNoSuchFile) }
+                defer { try? handle.close() }
+                data = try handle.readToEnd() ?? Data()
+            } catch {
+                throw BackendError(.notFound, "body_file '\(path)' cannot be read")
+            }
+            guard data.count <= 64 * 1024 * 1024 else { throw BackendError.invalidInput("body_file is over 64 MiB") }
+            body = Array(data)
+        }
+        var head = "\(method) \(target.pathAndQuery) HTTP/1.1\r\n"
+        var reported: [String] = []
+        var names = Set<String>()
+        for header in request.headers ?? [] {
+            guard let colon = header.firstIndex(of: ":") else {
+                throw BackendError.invalidInput("header '\(header)' must be written 'Name: value'")
+            }
+            let name = header[..<colon].trimmingCharacters(in: .whitespaces)
+            let value = header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            guard name.wholeMatch(of: /[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}/) != nil else {
+                throw BackendError.invalidInput("header name '\(name)' is not a valid HTTP token")
+            }
+            let lower = name.lowercased()
+            if sensitiveHeaders.contains(lower) {
+                SecretRedactor.register(value)
+                if let token = value.split(separator: " ").last, token.count >= 4 {
+                    SecretRedactor.register(String(token))
+                }
+            }
+            guard !value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else {
+                throw BackendError.invalidInput("header '\(name)' has CR, LF or NUL in its value (header injection)")
+            }
+            guard !refusedHeaders.contains(lower) else {
+                throw BackendError.invalidInput("header '\(name)' is set by the tool from the body; leave it out")
+            }
+            names.insert(lower)
+            head += "\(name): \(value)\r\n"
+            reported.append(sensitiveHeaders.contains(lower) ? "\(name): \(SecretRedactor.mask)" : "\(name): \(value)")
+        }
+        if !names.contains("host") { head = head + "Host: \(target.hostHeader)\r\n" }
+        if !body.isEmpty || ["POST", "PUT", "PATCH"].contains(method) {
+            if !body.isEmpty && !names.contains("content-type") {
+                let type = looksLikeJSON(body) ? "application/json" : "application/octet-stream"
+                head += "Content-Type: \(type)\r\n"
+                reported.append("Content-Type: \(type)")
+            }
+            head += "Content-Length: \(body.count)\r\n"
+        }
+        head += "\r\n"
+        return LoadPlan(
+            target: target, method: method, requestBytes: Array(head.utf8) + body, headerLines: reported,
+            concurrency: concurrency, duration: duration, durationGiven: durationGiven, requests: request.requests,
+            rate: request.rate, warmup: warmup, timeout: timeout, threads: max(1, min(cores, concurrency)))
+    }
+
+    static func looksLikeJSON(_ body: [UInt8]) -> Bool {
+        guard let first = body.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }),
+            first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
+        else { return false }
+        return (try? JSONParser.parse(body)) != nil
+    }
+
+    /// The same plan with a share of the traffic: for interleaved rounds.
+    func slice(duration: Double, requests: Int?) -> LoadPlan {
+        var copy = self
+        copy.duration = duration
+        copy.requests = requests
+        return copy
+    }
+}
+
+func format(_ value: Double) -> String {
+    if value == value.rounded() && abs(value) < 1e15 { return String(Int(value)) }
+    return String(format: "%.2f", value)
+}

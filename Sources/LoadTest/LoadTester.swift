@@ -1,0 +1,369 @@
+import BackendCore
+import Foundation
+import NIOCore
+
+/// A saved run to compare later runs against (`save_baseline`, `baseline`).
+public struct LoadBaseline: Codable, Sendable {
+    public static let formatName = "senior-backend-load-baseline/1"
+    public var format: String
+    public var target: String
+    public var method: String
+    public var settings: LoadTestResult.Settings
+    public var metrics: LoadTestResult.Metrics
+}
+
+/// The `load_test` tool: validates, enforces the safety limits, runs, compares, checks expectations.
+public struct LoadTester: Sendable {
+    public static let defaultNoiseThreshold = 5.0
+    public static let jsonReportName = "load-test.json"
+    public static let htmlReportName = "load-test.html"
+
+    public let limits: LoadLimits
+
+    public init(limits: LoadLimits) { self.limits = limits }
+
+    public func run(
+        _ request: LoadTestRequest, progress: (@Sendable (LoadProgress) -> Void)? = nil
+    ) async throws -> LoadTestResult {
+        if request.compareUrl != nil && request.baseline != nil {
+            throw BackendError.invalidInput("give compare_url (two URLs) or baseline (a saved run), not both")
+        }
+        if let rate = request.maxErrorRate, !(0...1).contains(rate) {
+            throw BackendError.invalidInput("max_error_rate is a fraction from 0 to 1 (0.01 = 1%)")
+        }
+        if let p99 = request.maxP99Ms, !(p99 > 0) { throw BackendError.invalidInput("max_p99_ms must be above 0") }
+        if let status = request.expectStatus, !(100...599).contains(status) {
+            throw BackendError.invalidInput("expect_status must be an HTTP status code from 100 to 599")
+        }
+        let threshold = request.noiseThreshold ?? Self.defaultNoiseThreshold
+        guard threshold > 0, threshold <= 1000 else {
+            throw BackendError.invalidInput("noise_threshold is a percentage above 0 (default 5)")
+        }
+        let plan = try LoadPlan.make(request, url: request.url, limits: limits)
+        let comparePlan = try request.compareUrl.map { url throws(BackendError) in
+            try LoadPlan.make(request, url: url, limits: limits)
+        }
+        let baseline = try request.baseline.map { path throws(BackendError) in try Self.loadBaseline(path) }
+        let address = try await LoadEngine.resolve(plan.target)
+        let compareAddress: SocketAddress?
+        if let comparePlan {
+            compareAddress = try await LoadEngine.resolve(comparePlan.target)
+        } else {
+            compareAddress = nil
+        }
+
+        var measured: RunMeasurement
+        var compared: RunMeasurement?
+        if let comparePlan, let compareAddress {
+            // Interleaved rounds, A B A B, each with half the duration (or half the requests).
+            let half = plan.slice(duration: plan.duration / 2, requests: plan.requests.map { max(1, $0 / 2) })
+            let halfB = comparePlan.slice(
+                duration: plan.duration / 2, requests: plan.requests.map { max(1, $0 - $0 / 2) })
+            // Progress keeps rising across the four rounds.
+            let roundSeconds = half.warmup + half.duration
+            func report(_ round: Int) -> (@Sendable (LoadProgress) -> Void)? {
+                guard let progress else { return nil }
+                return { step in
+                    var step = step
+                    step.elapsedSeconds += Double(round) * roundSeconds
+                    step.plannedSeconds = 4 * roundSeconds
+                    progress(step)
+                }
+            }
+            var a = try await LoadEngine.run(half, address: address, progress: report(0))
+            var b = try await LoadEngine.run(halfB, address: compareAddress, progress: report(1))
+            a.append(round: try await LoadEngine.run(half, address: address, progress: report(2)))
+            b.append(round: try await LoadEngine.run(halfB, address: compareAddress, progress: report(3)))
+            measured = a
+            compared = b
+        } else {
+            measured = try await LoadEngine.run(plan, address: address, progress: progress)
+        }
+        let warmupSeconds = compared == nil ? plan.warmup : 0
+        let metrics = measured.metrics(warmup: warmupSeconds)
+        let compareMetrics = compared?.metrics(warmup: 0)
+        let settings = LoadTestResult.Settings(
+            concurrency: plan.concurrency, threads: plan.threads, durationS: plan.durationGiven ? plan.duration : nil,
+            requests: plan.requests, rate: plan.rate, warmupS: plan.warmup, timeoutS: plan.timeout)
+
+        var comparison: LoadTestResult.Comparison?
+        if let compareMetrics, let comparePlan {
+            comparison = Self.compare(
+                baseline: metrics, candidate: compareMetrics, thresholdPercent: threshold, kind: "two_urls",
+                baselineLabel: plan.target.display, candidateLabel: comparePlan.target.display)
+        } else if let baseline, let path = request.baseline {
+            comparison = Self.compare(
+                baseline: baseline.metrics, candidate: metrics, thresholdPercent: threshold, kind: "baseline",
+                baselineLabel: "baseline \(path) (\(baseline.target))", candidateLabel: plan.target.display)
+        }
+
+        // Expectations look at every response of the run (both URLs when two are compared).
+        var all = metrics
+        if let compareMetrics { all = Self.combined(metrics, compareMetrics) }
+        var expectations: [LoadTestResult.Expectation] = []
+        var rateLimit: LoadTestResult.RateLimitReport?
+        if let status = request.expectStatus { expectations.append(Self.expectStatus(status, all)) }
+        if request.expectRateLimit == true || measured.first429Nanos != nil {
+            rateLimit = Self.rateLimitReport(measured, metrics, warmup: plan.warmup)
+        }
+        if request.expectRateLimit == true, let rateLimit {
+            expectations.append(
+                .init(
+                    name: "expect_rate_limit", passed: rateLimit.limited,
+                    detail: rateLimit.limited
+                        ? "the server limited: \(rateLimit.count429) responses were 429 (\(percent(rateLimit.share)))"
+                            + (rateLimit.firstAfterS.map { ", the first after \(String(format: "%.2f", $0)) s" } ?? "")
+                            + (rateLimit.headers.isEmpty
+                                ? "; no Retry-After or RateLimit headers were sent"
+                                : "; headers: \(rateLimit.headers.joined(separator: "; "))")
+                        : "the server never answered 429 in \(all.requests) responses: it does not rate limit at this load"
+                ))
+        }
+        if let limit = request.maxP99Ms {
+            let passed = all.requests > 0 && all.latencyMs.p99 <= limit
+            expectations.append(
+                .init(
+                    name: "max_p99_ms", passed: passed,
+                    detail: all.requests == 0
+                        ? "no responses, so no p99"
+                        : "p99 \(ms(all.latencyMs.p99)) \(passed ? "is within" : "is over") the limit of \(ms(limit))"))
+        }
+        if let limit = request.maxErrorRate {
+            let passed = all.errorRate <= limit && (all.requests + all.failed) > 0
+            expectations.append(
+                .init(
+                    name: "max_error_rate", passed: passed,
+                    detail:
+                        "error rate \(percent(all.errorRate)) \(passed ? "is within" : "is over") the limit of \(percent(limit))"
+                ))
+        }
+        let unreachable = !measured.connectedOnce && !(compared?.connectedOnce ?? false) && measured.errors.connect > 0
+        let regressions = comparison?.regressions ?? []
+        let passed = expectations.allSatisfy(\.passed) && regressions.isEmpty
+
+        var result = LoadTestResult(
+            passed: passed, status: unreachable ? "unreachable" : (passed ? "passed" : "failed"),
+            model: plan.model.rawValue, target: plan.target.display, method: plan.method, headers: plan.headerLines,
+            settings: settings, metrics: metrics, compareTarget: comparePlan?.target.display,
+            compareMetrics: compareMetrics, comparison: comparison, expectations: expectations, rateLimit: rateLimit,
+            files: [], nextStep: "")
+        result.nextStep = Self.nextStep(result)
+        if let path = request.saveBaseline {
+            let saved = LoadBaseline(
+                format: LoadBaseline.formatName, target: plan.target.display, method: plan.method, settings: settings,
+                metrics: metrics)
+            try Self.write(saved, to: path)
+            result.files.append(path)
+        }
+        if let folder = request.output {
+            let json = (folder as NSString).appendingPathComponent(Self.jsonReportName)
+            let html = (folder as NSString).appendingPathComponent(Self.htmlReportName)
+            result.files += [json, html]
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw BackendError(.failed, "cannot create output folder '\(folder)': \(error.localizedDescription)")
+            }
+            try Self.write(result, to: json)
+            try Self.writeText(HTMLReport.render(result), to: html)
+        }
+        return result
+    }
+
+    // MARK: comparison
+
+    /// Compares `candidate` with `baseline`: throughput higher is better, latency and errors lower is better.
+    public static func compare(
+        baseline: LoadTestResult.Metrics, candidate: LoadTestResult.Metrics, thresholdPercent: Double, kind: String,
+        baselineLabel: String, candidateLabel: String
+    ) -> LoadTestResult.Comparison {
+        let rows: [(String, String, Double, Double, Bool)] = [
+            ("requests_per_second", "req/s", baseline.requestsPerSecond, candidate.requestsPerSecond, true),
+            ("p50", "ms", baseline.latencyMs.p50, candidate.latencyMs.p50, false),
+            ("p90", "ms", baseline.latencyMs.p90, candidate.latencyMs.p90, false),
+            ("p99", "ms", baseline.latencyMs.p99, candidate.latencyMs.p99, false),
+            ("p99_9", "ms", baseline.latencyMs.p99_9, candidate.latencyMs.p99_9, false),
+            ("error_rate", "fraction", baseline.errorRate, candidate.errorRate, false),
+        ]
+        var changes: [LoadTestResult.MetricChange] = []
+        for (name, unit, before, after, higherIsBetter) in rows {
+            let change: Double? = before != 0 ? (after - before) / abs(before) * 100 : nil
+            let direction: String
+            if after == before {
+                direction = "same"
+            } else {
+                direction = (after > before) == higherIsBetter ? "better" : "worse"
+            }
+            var beyond: Bool
+            if let change {
+                beyond = abs(change) > thresholdPercent
+            } else {
+                beyond = after != before
+            }
+            // An error rate moving by less than 0.1 percentage point is noise whatever its relative change.
+            if name == "error_rate" && abs(after - before) < 0.001 { beyond = false }
+            let figures = "\(figure(before, unit)) -> \(figure(after, unit))"
+            let summary: String
+            if direction == "same" {
+                summary = "\(name) unchanged at \(figure(after, unit))"
+            } else if let change {
+                summary =
+                    "\(name) \(direction) by \(String(format: "%.1f", abs(change)))% (\(figures)), "
+                    + (beyond ? "beyond" : "within") + " the \(format(thresholdPercent))% noise threshold"
+            } else {
+                summary = "\(name) \(direction) (\(figures))" + (beyond ? ", beyond the noise threshold" : "")
+            }
+            changes.append(
+                .init(
+                    name: name, unit: unit, baseline: before, candidate: after, changePercent: change,
+                    direction: direction, beyondNoise: beyond, summary: summary))
+        }
+        let regressions = changes.filter { $0.direction == "worse" && $0.beyondNoise }.map(\.name)
+        let improvements = changes.filter { $0.direction == "better" && $0.beyondNoise }.map(\.name)
+        let verdict: String
+        if !regressions.isEmpty {
+            verdict =
+                "\(candidateLabel) is worse than \(baselineLabel) beyond the \(format(thresholdPercent))% noise threshold on \(regressions.joined(separator: ", "))"
+        } else if !improvements.isEmpty {
+            verdict =
+                "\(candidateLabel) is better than \(baselineLabel) on \(improvements.joined(separator: ", ")) and worse on nothing beyond noise"
+        } else {
+            verdict =
+                "no difference beyond the \(format(thresholdPercent))% noise threshold between \(candidateLabel) and \(baselineLabel)"
+        }
+        return .init(
+            kind: kind, baseline: baselineLabel, candidate: candidateLabel, thresholdPercent: thresholdPercent,
+            metrics: changes, regressions: regressions, verdict: verdict)
+    }
+
+    static func combined(_ a: LoadTestResult.Metrics, _ b: LoadTestResult.Metrics) -> LoadTestResult.Metrics {
+        var all = a
+        all.requests += b.requests
+        all.failed += b.failed
+        all.errors.add(b.errors)
+        var counts: [Int: Int] = [:]
+        for entry in a.statusCounts + b.statusCounts { counts[entry.status, default: 0] += entry.count }
+        all.statusCounts = counts.sorted { $0.key < $1.key }.map { .init(status: $0.key, count: $0.value) }
+        let attempts = Double(a.requests + a.failed + b.requests + b.failed)
+        all.errorRate =
+            attempts == 0
+            ? 0 : (a.errorRate * Double(a.requests + a.failed) + b.errorRate * Double(b.requests + b.failed)) / attempts
+        all.latencyMs.p99 = max(a.latencyMs.p99, b.latencyMs.p99)
+        return all
+    }
+
+    // MARK: expectations
+
+    static func expectStatus(_ status: Int, _ metrics: LoadTestResult.Metrics) -> LoadTestResult.Expectation {
+        let matching = metrics.count(status: status)
+        let others = metrics.statusCounts.filter { $0.status != status }
+        let passed = metrics.requests > 0 && others.isEmpty && metrics.failed == 0
+        var detail: String
+        if passed {
+            detail = "all \(metrics.requests) responses were \(status)"
+        } else {
+            let counts = metrics.statusCounts.map { "\($0.status): \($0.count)" }.joined(separator: ", ")
+            detail = "expected \(status) on every response; got \(counts.isEmpty ? "no responses" : counts)"
+            if metrics.failed > 0 { detail += "; \(metrics.failed) requests failed without a response" }
+            detail += " (\(matching) matched)"
+        }
+        return .init(name: "expect_status", passed: passed, detail: detail)
+    }
+
+    static func rateLimitReport(
+        _ measurement: RunMeasurement, _ metrics: LoadTestResult.Metrics, warmup: Double
+    ) -> LoadTestResult.RateLimitReport {
+        let count = metrics.count(status: 429)
+        let first = measurement.first429Nanos.map { Double($0) / 1e9 }
+        var before: Int?
+        if let first {
+            // Responses in the whole seconds before the first 429, plus a pro-rata share of its second.
+            let second = Int(first)
+            let buckets = measurement.timeline
+            var total = 0
+            for index in 0..<min(second, buckets.count) { total += buckets[index].requests }
+            if second < buckets.count {
+                total += Int(Double(buckets[second].requests) * (first - Double(second)))
+            }
+            before = total
+        }
+        return .init(
+            limited: count > 0, count429: count,
+            share: metrics.requests == 0 ? 0 : Double(count) / Double(metrics.requests),
+            firstAfterS: first.map { max(0, $0 - warmup) }, requestsBeforeFirst: before,
+            headers: measurement.rateLimitHeaders.keys.sorted().compactMap { measurement.rateLimitHeaders[$0] })
+    }
+
+    static func nextStep(_ result: LoadTestResult) -> String {
+        if result.status == "unreachable" {
+            return "Nothing answered at \(result.target): start the server or fix the URL, then run again."
+        }
+        if let failed = result.expectations.first(where: { !$0.passed }) {
+            return "Fix what \(failed.name) found (\(failed.detail)), then run the same load again."
+        }
+        if let comparison = result.comparison, !comparison.regressions.isEmpty {
+            return
+                "Find what made \(comparison.regressions.joined(separator: ", ")) worse (profile the slower side), then compare again."
+        }
+        if result.metrics.generatorCpu.percentOfOneCore > Double(result.settings.threads) * 90 {
+            return
+                "The generator itself was saturated: run it on a separate machine or lower the load before trusting the numbers."
+        }
+        if result.model == "closed" {
+            return
+                "Closed-model latency hides queueing; for latency goals repeat with rate (open model) at the target QPS."
+        }
+        return "Keep this run as a baseline (save_baseline) and compare after each change."
+    }
+
+    // MARK: files
+
+    static func loadBaseline(_ path: String) throws(BackendError) -> LoadBaseline {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw BackendError(.notFound, "baseline '\(path)' cannot be read; write one with save_baseline first")
+        }
+        do {
+            let value = try JSONParser.parse(Array(data))
+            let baseline = try value.decode(as: LoadBaseline.self)
+            guard baseline.format == LoadBaseline.formatName else {
+                throw BackendError.invalidInput(
+                    "baseline '\(path)' is not a load-test baseline (format \(baseline.format))")
+            }
+            return baseline
+        } catch let error as BackendError {
+            throw error
+        } catch {
+            throw BackendError.invalidInput("baseline '\(path)' is not a load-test baseline: \(error)")
+        }
+    }
+
+    static func write(_ value: some Encodable, to path: String) throws(BackendError) {
+        let json: JSONValue
+        do {
+            json = try JSONValue(encoding: value)
+        } catch {
+            throw BackendError(.failed, "cannot encode \(path): \(error)")
+        }
+        try writeText(JSONWriter.string(json) + "\n", to: path)
+    }
+
+    static func writeText(_ text: String, to path: String) throws(BackendError) {
+        do {
+            try Data(SecretRedactor.redact(text).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw BackendError(.failed, "cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+}
+
+func ms(_ value: Double) -> String { String(format: value < 10 ? "%.2f ms" : "%.1f ms", value) }
+
+func percent(_ fraction: Double) -> String { String(format: "%.2f%%", fraction * 100) }
+
+func figure(_ value: Double, _ unit: String) -> String {
+    switch unit {
+    case "ms": ms(value)
+    case "fraction": percent(value)
+    default: "\(String(format: "%.0f", value)) \(unit)"
+    }
+}

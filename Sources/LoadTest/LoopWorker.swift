@@ -1,0 +1,447 @@
+import Histogram
+import NIOCore
+import NIOPosix
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Monotonic nanoseconds (the clock of `NIODeadline`).
+@inline(__always) func monotonicNanos() -> UInt64 { NIODeadline.now().uptimeNanoseconds }
+
+/// The traffic of one event loop: its connections, its histogram and counters.
+///
+/// Everything here is touched only on `loop` (handlers, timers and callbacks all run there), which is why
+/// the class can be `@unchecked Sendable`: it crosses threads only to be started, stopped and read out,
+/// each time through `loop.execute`/`submit`.
+final class LoopWorker: @unchecked Sendable {
+    enum Phase { case running, draining, finished }
+
+    let loop: any EventLoop
+    let plan: LoadPlan
+    let address: SocketAddress
+    let request: ByteBuffer
+    let requestSize: Int
+    let headRequest: Bool
+    let done: EventLoopPromise<Void>
+
+    let startNanos: UInt64
+    let measureStartNanos: UInt64
+    let endNanos: UInt64
+    let drainNanos: UInt64
+    let timeoutNanos: UInt64
+    let connectionCount: Int
+    var budget: Int
+    // Open model: intended send times are start + phase + k * interval.
+    let intervalNanos: Double
+    let phaseNanos: Double
+    var nextSlot = 0
+    let initialBudget: Int
+    var tickPending = false
+
+    var phase = Phase.running
+    var connections: [ConnectionHandler] = []
+    var idle: [ConnectionHandler] = []
+    var pendingConnects = 0
+    var inFlight = 0
+    var sweepTask: RepeatedTask?
+    var measurement = RunMeasurement()
+    var cpuStart = (user: 0, system: 0)
+    var lastEventNanos: UInt64 = 0
+    var captureRateLimitHeaders = true
+
+    static let lateNanos: UInt64 = 1_000_000
+
+    init(
+        loop: any EventLoop, plan: LoadPlan, address: SocketAddress, index: Int, loops: Int, startNanos: UInt64
+    ) {
+        self.loop = loop
+        self.plan = plan
+        self.address = address
+        var buffer = ByteBufferAllocator().buffer(capacity: plan.requestBytes.count)
+        buffer.writeBytes(plan.requestBytes)
+        self.request = buffer
+        self.requestSize = plan.requestBytes.count
+        self.headRequest = plan.method == "HEAD"
+        self.done = loop.makePromise(of: Void.self)
+        self.startNanos = startNanos
+        self.measureStartNanos = startNanos + UInt64(plan.warmup * 1e9)
+        self.endNanos = measureStartNanos + UInt64(plan.duration * 1e9)
+        self.timeoutNanos = UInt64(plan.timeout * 1e9)
+        // Duration runs stop waiting for late replies after min(timeout, 2 s); request-count runs wait them out.
+        self.drainNanos = plan.durationGiven ? min(timeoutNanos, 2_000_000_000) : timeoutNanos
+        self.connectionCount = plan.concurrency / loops + (index < plan.concurrency % loops ? 1 : 0)
+        if let requests = plan.requests {
+            budget = requests / loops + (index < requests % loops ? 1 : 0)
+        } else {
+            budget = Int.max
+        }
+        initialBudget = budget
+        if let rate = plan.rate {
+            intervalNanos = Double(loops) * 1e9 / rate
+            phaseNanos = Double(index) * 1e9 / rate
+        } else {
+            intervalNanos = 0
+            phaseNanos = 0
+        }
+        let seconds = Int((plan.warmup + plan.duration + plan.timeout).rounded(.up)) + 2
+        measurement.timeline = [TimelineBucket](repeating: TimelineBucket(), count: min(seconds, 4000))
+    }
+
+    // MARK: lifecycle (on the loop)
+
+    func start() {
+        cpuStart = Self.threadCPU()
+        let sweep = TimeAmount.nanoseconds(Int64(min(max(timeoutNanos / 4, 5_000_000), 50_000_000)))
+        sweepTask = loop.scheduleRepeatedTask(initialDelay: sweep, delay: sweep) { [self] _ in self.sweep() }
+        // A request-count run opens no more connections than it has requests.
+        let count = min(connectionCount, budget)
+        for _ in 0..<count { connect() }
+        if count == 0 { finish(cancelled: false) }
+    }
+
+    func connect() {
+        pendingConnects += 1
+        let worker = self
+        ClientBootstrap(group: loop)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .connectTimeout(.nanoseconds(Int64(timeoutNanos)))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ConnectionHandler(worker: worker))
+                }
+            }
+            .connect(to: address)
+            .whenComplete { result in
+                worker.pendingConnects -= 1
+                switch result {
+                case .success(let channel):
+                    worker.measurement.connectionsOpened += 1
+                    if worker.phase == .finished { channel.close(promise: nil) }
+                case .failure:
+                    worker.connectFailed()
+                }
+            }
+    }
+
+    func connectFailed() {
+        let now = monotonicNanos()
+        recordError(.connect, now: now)
+        guard phase == .running else { return checkFinished(now: now) }
+        // A failed connect uses up a request, so a request-count run against a dead port ends.
+        if budget != Int.max && budget > 0 { budget -= 1 }
+        if budget > 0 {
+            pendingConnects += 1  // the retry keeps the run from ending meanwhile
+            loop.scheduleTask(in: .milliseconds(50)) { [self] in
+                self.pendingConnects -= 1
+                if self.phase == .running { self.connect() } else { self.checkFinished(now: monotonicNanos()) }
+            }
+        }
+        checkFinished(now: now)
+    }
+
+    func connected(_ handler: ConnectionHandler) {
+        measurement.connectedOnce = true
+        connections.append(handler)
+        handler.parser.captureRateLimitHeaders = captureRateLimitHeaders
+        guard phase == .running else {
+            handler.close()
+            return
+        }
+        let now = monotonicNanos()
+        if plan.rate == nil {
+            sendNext(handler, now: now)
+        } else {
+            idle.append(handler)
+            dispatchDue(now: now)
+        }
+    }
+
+    func disconnected(_ handler: ConnectionHandler) {
+        if let index = connections.firstIndex(where: { $0 === handler }) { connections.remove(at: index) }
+        if let index = idle.firstIndex(where: { $0 === handler }) { idle.remove(at: index) }
+        let now = monotonicNanos()
+        if handler.inFlight {
+            handler.inFlight = false
+            inFlight -= 1
+            if handler.parser.endOfStream() {
+                completed(handler, status: handler.parser.status, now: now)
+            } else if !handler.errorCounted {
+                recordError(handler.pendingError ?? .read, now: now)
+            }
+        }
+        if phase == .running {
+            measurement.reconnects += 1
+            connect()
+        } else {
+            checkFinished(now: now)
+        }
+    }
+
+    func finish(cancelled: Bool) {
+        guard phase != .finished else { return }
+        let now = monotonicNanos()
+        phase = .finished
+        measurement.cancelled = cancelled
+        measurement.unfinished = inFlight
+        sweepTask?.cancel()
+        for handler in connections { handler.close() }
+        if intervalNanos > 0 {
+            // Open model: slots whose time came before the end but that were never sent.
+            let due = Int(max(0, (Double(endNanos - startNanos) - phaseNanos) / intervalNanos).rounded(.up))
+            measurement.unsent = max(0, min(initialBudget, due) - nextSlot)
+        }
+        let cpu = Self.threadCPU()
+        measurement.cpuUserMicros = cpu.user - cpuStart.user
+        measurement.cpuSystemMicros = cpu.system - cpuStart.system
+        let last = max(min(lastEventNanos, max(now, endNanos)), measureStartNanos)
+        measurement.elapsedNanos = last - measureStartNanos
+        done.succeed(())
+    }
+
+    // MARK: traffic
+
+    @inline(__always) func sendNext(_ handler: ConnectionHandler, now: UInt64) {
+        guard budget > 0 else { return checkFinished(now: now) }
+        if budget != Int.max { budget -= 1 }
+        handler.send(request, origin: now, now: now)
+        inFlight += 1
+        measurement.bytesWritten += requestSize
+    }
+
+    func dispatchDue(now: UInt64) {
+        while budget > 0, !idle.isEmpty {
+            let intended = startNanos + UInt64(phaseNanos + Double(nextSlot) * intervalNanos)
+            if intended > now { break }
+            if intended >= endNanos {
+                phase = .draining
+                return checkFinished(now: now)
+            }
+            let handler = idle.removeLast()
+            nextSlot += 1
+            if budget != Int.max { budget -= 1 }
+            if now - intended > Self.lateNanos && intended >= measureStartNanos { measurement.lateSends += 1 }
+            handler.send(request, origin: intended, now: now)
+            inFlight += 1
+            measurement.bytesWritten += requestSize
+        }
+        if budget == 0 && phase == .running {
+            phase = .draining
+            return checkFinished(now: now)
+        }
+        if !tickPending, budget > 0, !idle.isEmpty, phase == .running {
+            let intended = startNanos + UInt64(phaseNanos + Double(nextSlot) * intervalNanos)
+            tickPending = true
+            // At most one timer in flight, and at most one per 100 µs, however high the rate.
+            let at = max(intended, now + 100_000)
+            loop.scheduleTask(deadline: .uptimeNanoseconds(at)) { [self] in
+                self.tickPending = false
+                if self.phase == .running { self.dispatchDue(now: monotonicNanos()) }
+            }
+        }
+    }
+
+    /// A whole response arrived on `handler`.
+    func responded(_ handler: ConnectionHandler, keepAlive: Bool) {
+        let now = monotonicNanos()
+        handler.inFlight = false
+        inFlight -= 1
+        completed(handler, status: handler.parser.status, now: now)
+        if !handler.parser.rateLimitHeaders.isEmpty { keepRateLimitHeaders(handler) }
+        handler.parser.reset()
+        if !keepAlive {
+            handler.close()
+            return
+        }
+        if phase != .running { return checkFinished(now: now) }
+        if plan.rate == nil {
+            if now >= endNanos {
+                phase = .draining
+                return checkFinished(now: now)
+            }
+            sendNext(handler, now: now)
+        } else {
+            idle.append(handler)
+            dispatchDue(now: now)
+        }
+    }
+
+    @inline(__always) func completed(_ handler: ConnectionHandler, status: Int, now: UInt64) {
+        lastEventNanos = now
+        guard handler.origin >= measureStartNanos else { return }
+        let micros = min(max((now &- handler.origin) / 1000, 1), RunMeasurement.highestMicros)
+        _ = measurement.histogram.record(micros)
+        measurement.completed += 1
+        measurement.statusCounts[status] += 1
+        let second = min(Int((now - startNanos) / 1_000_000_000), measurement.timeline.count - 1)
+        measurement.timeline[second].requests += 1
+        measurement.timeline[second].latencySumMicros += micros
+        if micros > measurement.timeline[second].maxMicros { measurement.timeline[second].maxMicros = micros }
+        if status == 429 && measurement.first429Nanos == nil { measurement.first429Nanos = now - startNanos }
+    }
+
+    func keepRateLimitHeaders(_ handler: ConnectionHandler) {
+        for (name, value) in handler.parser.rateLimitHeaders
+        where measurement.rateLimitHeaders[name.lowercased()] == nil {
+            if measurement.rateLimitHeaders.count < 16 {
+                measurement.rateLimitHeaders[name.lowercased()] = "\(name): \(value)"
+            }
+        }
+        // One sample per connection is enough: after a 429's headers stop capturing; after another
+        // status's, capture only on a 429 (so strings are not made for every response).
+        if handler.parser.status == 429 {
+            handler.parser.captureRateLimitHeaders = false
+        } else {
+            handler.parser.captureOnly429 = true
+        }
+    }
+
+    func recordError(_ kind: ErrorClass, now: UInt64) {
+        lastEventNanos = now
+        guard now >= measureStartNanos else { return }
+        switch kind {
+        case .connect: measurement.errors.connect += 1
+        case .timeout: measurement.errors.timeout += 1
+        case .read: measurement.errors.read += 1
+        case .write: measurement.errors.write += 1
+        case .parse: measurement.errors.parse += 1
+        }
+        let second = min(Int((now - startNanos) / 1_000_000_000), measurement.timeline.count - 1)
+        measurement.timeline[second].errors += 1
+    }
+
+    /// A request failed on `handler` in a way the handler saw (parse error, reset); the connection closes.
+    func failed(_ handler: ConnectionHandler, _ kind: ErrorClass) {
+        guard handler.inFlight, !handler.errorCounted else {
+            handler.close()
+            return
+        }
+        handler.errorCounted = true
+        recordError(kind, now: monotonicNanos())
+        handler.close()
+    }
+
+    /// Every few milliseconds: ends the run on time, times out slow requests, checks for the end.
+    func sweep() {
+        let now = monotonicNanos()
+        if phase == .running && now >= endNanos {
+            phase = .draining
+        }
+        for handler in connections
+        where handler.inFlight && !handler.errorCounted && now - handler.sentNanos > timeoutNanos {
+            handler.errorCounted = true
+            recordError(.timeout, now: now)
+            handler.close()
+        }
+        if plan.rate != nil && phase == .running && !tickPending { dispatchDue(now: now) }
+        checkFinished(now: now)
+    }
+
+    func checkFinished(now: UInt64) {
+        guard phase != .finished else { return }
+        if phase == .running && budget == 0 { phase = .draining }
+        guard phase == .draining else { return }
+        if (inFlight == 0 && pendingConnects == 0) || now >= endNanos + drainNanos {
+            finish(cancelled: false)
+        }
+    }
+
+    func progress() -> (completed: Int, errors: Int) { (measurement.completed, measurement.errors.total) }
+
+    /// CPU time of the calling thread (this loop's thread), in microseconds.
+    static func threadCPU() -> (user: Int, system: Int) {
+        var usage = rusage()
+        #if os(Linux)
+            _ = getrusage(__rusage_who_t(1), &usage)  // RUSAGE_THREAD (not imported by Glibc)
+        #else
+            _ = getrusage(RUSAGE_SELF, &usage)
+        #endif
+        return (
+            Int(usage.ru_utime.tv_sec) * 1_000_000 + Int(usage.ru_utime.tv_usec),
+            Int(usage.ru_stime.tv_sec) * 1_000_000 + Int(usage.ru_stime.tv_usec)
+        )
+    }
+}
+
+/// One keep-alive connection: writes the shared request buffer, parses replies, reports to its worker.
+final class ConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let worker: LoopWorker
+    var context: ChannelHandlerContext?
+    var parser = ResponseParser()
+    var inFlight = false
+    var errorCounted = false
+    var pendingError: ErrorClass?
+    /// Where latency counts from: the send time (closed model) or the intended send time (open model).
+    var origin: UInt64 = 0
+    var sentNanos: UInt64 = 0
+    var closing = false
+
+    init(worker: LoopWorker) {
+        self.worker = worker
+        parser.headRequest = worker.headRequest
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    func channelActive(context: ChannelHandlerContext) {
+        worker.connected(self)
+    }
+
+    @inline(__always) func send(_ request: ByteBuffer, origin: UInt64, now: UInt64) {
+        inFlight = true
+        errorCounted = false
+        pendingError = nil
+        self.origin = origin
+        sentNanos = now
+        guard let context, context.channel.isActive else {
+            pendingError = .write
+            return
+        }
+        context.writeAndFlush(wrapOutboundOut(request), promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        worker.measurement.bytesRead += buffer.readableBytes
+        guard inFlight, !errorCounted else {
+            if !closing { worker.failed(self, .parse) }
+            return
+        }
+        switch parser.parse(buffer) {
+        case .incomplete:
+            return
+        case .complete:
+            worker.responded(self, keepAlive: parser.keepAlive)
+        case .invalid:
+            worker.failed(self, .parse)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        worker.disconnected(self)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let error = error as? IOError, error.errnoCode == EPIPE {
+            pendingError = .write
+        }
+        if inFlight && !errorCounted {
+            errorCounted = true
+            worker.recordError(pendingError ?? .read, now: monotonicNanos())
+        }
+        close()
+    }
+
+    func close() {
+        guard !closing else { return }
+        closing = true
+        context?.close(promise: nil)
+    }
+}

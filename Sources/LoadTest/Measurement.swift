@@ -1,0 +1,95 @@
+import Histogram
+
+/// Error classes of failed requests.
+public struct ErrorCounts: Codable, Sendable, Equatable {
+    public var connect = 0
+    public var timeout = 0
+    public var read = 0
+    public var write = 0
+    public var parse = 0
+
+    public init() {}
+
+    public var total: Int { connect + timeout + read + write + parse }
+
+    mutating func add(_ other: ErrorCounts) {
+        connect += other.connect
+        timeout += other.timeout
+        read += other.read
+        write += other.write
+        parse += other.parse
+    }
+}
+
+enum ErrorClass { case connect, timeout, read, write, parse }
+
+/// One second of the run (warmup seconds included, numbered from the start).
+struct TimelineBucket: Sendable {
+    var requests = 0
+    var errors = 0
+    var latencySumMicros: UInt64 = 0
+    var maxMicros: UInt64 = 0
+
+    mutating func add(_ other: TimelineBucket) {
+        requests += other.requests
+        errors += other.errors
+        latencySumMicros += other.latencySumMicros
+        maxMicros = max(maxMicros, other.maxMicros)
+    }
+}
+
+/// What one event loop measured (or, merged, the whole run).
+struct RunMeasurement: Sendable {
+    static let highestMicros: UInt64 = 3_600_000_000
+
+    var histogram = Histogram<UInt64>(
+        lowestDiscernibleValue: 1, highestTrackableValue: RunMeasurement.highestMicros,
+        numberOfSignificantValueDigits: .three)
+    /// Index = status code (100-599).
+    var statusCounts = [Int](repeating: 0, count: 600)
+    var errors = ErrorCounts()
+    var completed = 0
+    var bytesRead = 0
+    var bytesWritten = 0
+    var reconnects = 0
+    var connectionsOpened = 0
+    var lateSends = 0
+    var unsent = 0
+    var unfinished = 0
+    var timeline: [TimelineBucket] = []
+    /// Nanoseconds from the start to the first 429.
+    var first429Nanos: UInt64?
+    /// First value seen of each rate-limit header, by lower-case name.
+    var rateLimitHeaders: [String: String] = [:]
+    var cpuUserMicros = 0
+    var cpuSystemMicros = 0
+    /// Measured window: from the end of warmup to the last event, in nanoseconds.
+    var elapsedNanos: UInt64 = 0
+    var connectedOnce = false
+    var cancelled = false
+
+    mutating func merge(_ other: RunMeasurement) {
+        histogram.add(other.histogram)
+        for index in statusCounts.indices { statusCounts[index] += other.statusCounts[index] }
+        errors.add(other.errors)
+        completed += other.completed
+        bytesRead += other.bytesRead
+        bytesWritten += other.bytesWritten
+        reconnects += other.reconnects
+        connectionsOpened += other.connectionsOpened
+        lateSends += other.lateSends
+        unsent += other.unsent
+        unfinished += other.unfinished
+        if timeline.count < other.timeline.count {
+            timeline += [TimelineBucket](repeating: TimelineBucket(), count: other.timeline.count - timeline.count)
+        }
+        for (index, bucket) in other.timeline.enumerated() { timeline[index].add(bucket) }
+        if let time = other.first429Nanos { first429Nanos = min(first429Nanos ?? time, time) }
+        rateLimitHeaders.merge(other.rateLimitHeaders) { first, _ in first }
+        cpuUserMicros += other.cpuUserMicros
+        cpuSystemMicros += other.cpuSystemMicros
+        elapsedNanos = max(elapsedNanos, other.elapsedNanos)
+        connectedOnce = connectedOnce || other.connectedOnce
+        cancelled = cancelled || other.cancelled
+    }
+}

@@ -1,0 +1,274 @@
+import NIOCore
+
+/// An incremental HTTP/1.1 response parser for the load generator's hot path.
+///
+/// It reads the status line, the headers that matter (Content-Length, Transfer-Encoding, Connection and,
+/// when asked, rate-limit headers), then skips the body by Content-Length, by chunks, or until the
+/// connection closes. It keeps one reusable line buffer and allocates nothing per response unless a
+/// caller asked for header values.
+struct ResponseParser {
+    enum Outcome: Equatable {
+        /// More bytes are needed.
+        case incomplete
+        /// A whole response was read; `consumed` bytes of the buffer belonged to it.
+        case complete(consumed: Int)
+        /// The bytes are not HTTP; the connection must be dropped.
+        case invalid(String)
+    }
+
+    enum State: Equatable {
+        case statusLine, headerLine, fixedBody, chunkSizeLine, chunkData, chunkDataEnd, trailerLine, untilClose
+    }
+
+    static let maxLineLength = 16 * 1024
+
+    private(set) var state: State = .statusLine
+    private var line: [UInt8] = []
+    private var remaining = 0
+    private(set) var status = 0
+    private(set) var keepAlive = true
+    private var chunked = false
+    private var contentLength = -1
+    /// Set for a response to HEAD (no body whatever the headers say).
+    var headRequest = false
+    /// When true, `Retry-After`, `RateLimit-*` and `X-RateLimit-*` lines are kept in `rateLimitHeaders`.
+    var captureRateLimitHeaders = false
+    /// With `captureRateLimitHeaders`: capture only on 429 responses.
+    var captureOnly429 = false
+    /// Rate-limit header lines of the current response (only filled when capturing).
+    var rateLimitHeaders: [(name: String, value: String)] = []
+
+    init() { line.reserveCapacity(256) }
+
+    /// True while a response has begun but not ended.
+    var midResponse: Bool { state != .statusLine || !line.isEmpty }
+
+    mutating func reset() {
+        state = .statusLine
+        line.removeAll(keepingCapacity: true)
+        remaining = 0
+        status = 0
+        keepAlive = true
+        chunked = false
+        contentLength = -1
+        if !rateLimitHeaders.isEmpty { rateLimitHeaders.removeAll() }
+    }
+
+    /// Reads bytes of `buffer` (without moving its reader index) until a response ends or bytes run out.
+    mutating func parse(_ buffer: ByteBuffer) -> Outcome {
+        buffer.withUnsafeReadableBytes { bytes in parse(bytes) }
+    }
+
+    mutating func parse(_ bytes: UnsafeRawBufferPointer) -> Outcome {
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            switch state {
+            case .fixedBody, .chunkData:
+                let take = min(remaining, count - index)
+                index += take
+                remaining -= take
+                if remaining == 0 {
+                    if state == .fixedBody {
+                        return .complete(consumed: index)
+                    }
+                    state = .chunkDataEnd
+                    remaining = 2
+                }
+            case .chunkDataEnd:
+                let byte = bytes[index]
+                index += 1
+                if byte == 0x0A {
+                    state = .chunkSizeLine
+                } else if byte != 0x0D {
+                    return .invalid("chunk data is not followed by CRLF")
+                }
+            case .untilClose:
+                index = count
+            case .statusLine, .headerLine, .chunkSizeLine, .trailerLine:
+                // Collect one line; most lines arrive whole, so scan for LF first.
+                var end = index
+                while end < count, bytes[end] != 0x0A { end += 1 }
+                if line.count + (end - index) > Self.maxLineLength { return .invalid("a line is over 16 KiB") }
+                line.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<end]))
+                if end == count { return .incomplete }
+                index = end + 1
+                if line.last == 0x0D { line.removeLast() }
+                let outcome = lineEnded()
+                line.removeAll(keepingCapacity: true)
+                switch outcome {
+                case .incomplete: continue
+                case .complete: return .complete(consumed: index)
+                case .invalid: return outcome
+                }
+            }
+        }
+        if state == .fixedBody && remaining == 0 { return .complete(consumed: index) }
+        return .incomplete
+    }
+
+    /// The connection closed: a body that runs until close is complete, anything else was cut short.
+    func endOfStream() -> Bool { state == .untilClose }
+
+    private mutating func lineEnded() -> Outcome {
+        switch state {
+        case .statusLine:
+            if line.isEmpty { return .incomplete }  // tolerate a stray CRLF between responses
+            return statusLine()
+        case .headerLine:
+            if line.isEmpty { return headersEnded() }
+            return headerLine()
+        case .chunkSizeLine:
+            var size = 0
+            var digits = 0
+            for byte in line {
+                guard let digit = Self.hexValue(byte) else {
+                    if byte == 0x3B || byte == 0x20 || byte == 0x09 { break }  // chunk extensions
+                    return .invalid("bad chunk size")
+                }
+                size = size &* 16 &+ digit
+                digits += 1
+                if digits > 15 { return .invalid("chunk size too large") }
+            }
+            if digits == 0 { return .invalid("empty chunk size") }
+            if size == 0 {
+                state = .trailerLine
+            } else {
+                remaining = size
+                state = .chunkData
+            }
+            return .incomplete
+        case .trailerLine:
+            return line.isEmpty ? .complete(consumed: 0) : .incomplete
+        default:
+            return .invalid("parser state")
+        }
+    }
+
+    private mutating func statusLine() -> Outcome {
+        // HTTP/1.x SSS reason
+        guard line.count >= 12, line[0] == 0x48, line[1] == 0x54, line[2] == 0x54, line[3] == 0x50, line[4] == 0x2F,
+            line[5] == 0x31, line[6] == 0x2E, line[8] == 0x20
+        else { return .invalid("not an HTTP/1.x status line") }
+        keepAlive = line[7] == 0x31
+        var code = 0
+        for offset in 9..<12 {
+            let byte = line[offset]
+            guard byte >= 0x30 && byte <= 0x39 else { return .invalid("bad status code") }
+            code = code * 10 + Int(byte - 0x30)
+        }
+        guard code >= 100 && code <= 599 else { return .invalid("status code out of range") }
+        status = code
+        state = .headerLine
+        return .incomplete
+    }
+
+    private mutating func headerLine() -> Outcome {
+        guard let colon = line.firstIndex(of: 0x3A), colon > 0 else { return .invalid("header line without a name") }
+        if Self.nameIs(line, colon, "content-length") {
+            var value = 0
+            var digits = 0
+            for byte in line[(colon + 1)...] where byte != 0x20 && byte != 0x09 {
+                guard byte >= 0x30 && byte <= 0x39, digits < 18 else { return .invalid("bad Content-Length") }
+                value = value * 10 + Int(byte - 0x30)
+                digits += 1
+            }
+            guard digits > 0 else { return .invalid("empty Content-Length") }
+            contentLength = value
+        } else if Self.nameIs(line, colon, "transfer-encoding") {
+            chunked = Self.valueContains(line, colon, "chunked")
+        } else if Self.nameIs(line, colon, "connection") {
+            if Self.valueContains(line, colon, "close") {
+                keepAlive = false
+            } else if Self.valueContains(line, colon, "keep-alive") {
+                keepAlive = true
+            }
+        } else if captureRateLimitHeaders, !captureOnly429 || status == 429, Self.isRateLimitHeader(line, colon) {
+            let name = String(decoding: line[..<colon], as: UTF8.self)
+            let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingSpaces
+            rateLimitHeaders.append((name, value))
+        }
+        return .incomplete
+    }
+
+    private mutating func headersEnded() -> Outcome {
+        if status < 200 {
+            // 1xx: an interim response; the real one follows.
+            state = .statusLine
+            contentLength = -1
+            chunked = false
+            return .incomplete
+        }
+        if headRequest || status == 204 || status == 304 { return .complete(consumed: 0) }
+        if chunked {
+            state = .chunkSizeLine
+        } else if contentLength >= 0 {
+            if contentLength == 0 { return .complete(consumed: 0) }
+            remaining = contentLength
+            state = .fixedBody
+        } else {
+            keepAlive = false
+            state = .untilClose
+        }
+        return .incomplete
+    }
+
+    static func hexValue(_ byte: UInt8) -> Int? {
+        switch byte {
+        case 0x30...0x39: Int(byte - 0x30)
+        case 0x41...0x46: Int(byte - 0x41 + 10)
+        case 0x61...0x66: Int(byte - 0x61 + 10)
+        default: nil
+        }
+    }
+
+    /// Case-insensitive comparison of the header name `line[..<colon]` with a lower-case ASCII name.
+    static func nameIs(_ line: [UInt8], _ colon: Int, _ name: StaticString) -> Bool {
+        guard colon == name.utf8CodeUnitCount else { return false }
+        let expected = name.utf8Start
+        for offset in 0..<colon where line[offset] | 0x20 != expected[offset] {
+            // '-' (0x2D) | 0x20 == 0x2D, letters fold to lower case
+            return false
+        }
+        return true
+    }
+
+    /// True when the value after the colon contains `word` (lower-case ASCII), ignoring case.
+    static func valueContains(_ line: [UInt8], _ colon: Int, _ word: StaticString) -> Bool {
+        let length = word.utf8CodeUnitCount
+        let start = word.utf8Start
+        var index = colon + 1
+        while index + length <= line.count {
+            var matched = true
+            for offset in 0..<length where line[index + offset] | 0x20 != start[offset] {
+                matched = false
+                break
+            }
+            if matched { return true }
+            index += 1
+        }
+        return false
+    }
+
+    static func isRateLimitHeader(_ line: [UInt8], _ colon: Int) -> Bool {
+        nameIs(line, colon, "retry-after") || nameHasPrefix(line, colon, "ratelimit")
+            || nameHasPrefix(line, colon, "x-ratelimit")
+    }
+
+    static func nameHasPrefix(_ line: [UInt8], _ colon: Int, _ prefix: StaticString) -> Bool {
+        let length = prefix.utf8CodeUnitCount
+        guard colon >= length else { return false }
+        let expected = prefix.utf8Start
+        for offset in 0..<length where line[offset] | 0x20 != expected[offset] { return false }
+        return true
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var scalars = Substring(self)
+        while scalars.first == " " || scalars.first == "\t" { scalars = scalars.dropFirst() }
+        while scalars.last == " " || scalars.last == "\t" { scalars = scalars.dropLast() }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,124 @@
+import ArgumentParser
+import BackendCore
+import Foundation
+import LoadTest
+
+struct LoadTestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load-test",
+        abstract:
+            "HTTP/1.1 load test: closed model (--concurrency) or open model (--rate); compare two URLs or a baseline.",
+        discussion: """
+            load-test URL --concurrency 50 --duration 30
+            load-test URL1 URL2 --compare --concurrency 50 --duration 30   (interleaved A B A B)
+            load-test URL --compare baseline.json                          (against a saved --save-baseline file)
+            A person may target any host; the caps on duration (SENIOR_BACKEND_LOAD_MAX_DURATION, default 60 s) and \
+            concurrency (SENIOR_BACKEND_LOAD_MAX_CONCURRENCY, default 256) still hold. Exit status: 0 passed, 1 an \
+            expectation, threshold or comparison failed, 2 bad input, refused, or nothing could be reached.
+            """
+    )
+
+    @Argument(help: "The URL, then optionally a second URL (with --compare) or the baseline file (after --compare).")
+    var targets: [String]
+
+    @Option(help: "Connections (closed model: default 10; open model: default 64).") var concurrency: Int?
+    @Option(help: "Measured seconds after warmup (default 10 unless --requests).") var duration: Double?
+    @Option(help: "Total requests, warmup included.") var requests: Int?
+    @Option(help: "Requests per second: open model, latency from the intended send time.") var rate: Double?
+    @Option(help: "HTTP method (default GET, POST with a body).") var method: String?
+    @Option(name: .customLong("header"), help: "A header 'Name: value' (repeatable).") var headers: [String] = []
+    @Option(help: "Request body (Content-Type defaults to application/json for JSON).") var body: String?
+    @Option(help: "File whose bytes are the request body.") var bodyFile: String?
+    @Option(help: "Seconds before one request counts as a timeout (default 10).") var timeout: Double?
+    @Option(help: "Seconds of traffic not counted at the start.") var warmup: Double?
+    @Flag(help: "Compare: two URLs interleaved, or the URL against a baseline file given after the URL.")
+    var compare = false
+    @Option(help: "Write this run's figures as a baseline file.") var saveBaseline: String?
+    @Option(help: "Every response must have this status code.") var expectStatus: Int?
+    @Flag(help: "Pass only when the server answers 429 (rate limiting).") var expectRateLimit = false
+    @Option(help: "Fail when p99 is over this many milliseconds.") var maxP99Ms: Double?
+    @Option(help: "Fail when the error rate (transport errors + 5xx) is over this fraction.") var maxErrorRate: Double?
+    @Option(help: "Noise threshold for comparisons, percent (default 5).") var noiseThreshold: Double?
+    @Option(help: "Folder for load-test.json and load-test.html.") var output: String?
+    @Flag(help: "Skip TLS certificate verification (https is not supported yet, so this has no effect).")
+    var insecure = false
+    @OptionGroup var report: ReportOptions
+
+    func validate() throws {
+        guard (1...2).contains(targets.count) else {
+            throw ValidationError("give one URL, or two with --compare (a second URL or a baseline file)")
+        }
+        if targets.count == 2 && !compare {
+            throw ValidationError("a second URL (or baseline file) needs --compare")
+        }
+    }
+
+    /// The request the MCP tool would get for these arguments.
+    func makeRequest() throws -> LoadTestRequest {
+        var request = LoadTestRequest(url: targets[0])
+        if targets.count == 2 {
+            if targets[1].contains("://") {
+                request.compareUrl = targets[1]
+            } else {
+                request.baseline = targets[1]
+            }
+        } else if compare {
+            throw ValidationError(
+                "--compare needs a second URL or a baseline file: load-test URL --compare baseline.json")
+        }
+        request.method = method
+        request.headers = headers.isEmpty ? nil : headers
+        request.body = body
+        request.bodyFile = bodyFile
+        request.concurrency = concurrency
+        request.duration = duration
+        request.requests = requests
+        request.rate = rate
+        request.warmup = warmup
+        request.timeout = timeout
+        request.saveBaseline = saveBaseline
+        request.expectStatus = expectStatus
+        request.expectRateLimit = expectRateLimit ? true : nil
+        request.maxP99Ms = maxP99Ms
+        request.maxErrorRate = maxErrorRate
+        request.noiseThreshold = noiseThreshold
+        request.output = output
+        return request
+    }
+
+    func run() async throws {
+        for header in headers {
+            // Secrets given on the command line are masked in every line printed from here on.
+            if let colon = header.firstIndex(of: ":") {
+                let value = header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                let name = header[..<colon].lowercased()
+                if ["authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "x-auth-token"].contains(
+                    name)
+                {
+                    SecretRedactor.register(value)
+                }
+            }
+        }
+        let request = try makeRequest()
+        let environment = ProcessInfo.processInfo.environment
+        let live = isatty(2) == 1
+        let result: LoadTestResult
+        do {
+            let limits = try LoadLimits.from(environment: environment, restrictHosts: false)
+            result = try await LoadTester(limits: limits).run(request) { progress in
+                guard live else { return }
+                let line = String(
+                    format: "\r%5.1f/%.0f s  %d responses  %d errors ", progress.elapsedSeconds,
+                    progress.plannedSeconds, progress.completed, progress.errors)
+                FileHandle.standardError.write(Data(line.utf8))
+            }
+            if live { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        } catch let error as BackendError {
+            CommandOutput.printError(error)
+            throw ExitCode(error.exitCode)
+        }
+        try CommandOutput.emit(result, digest: result.digest, json: report.json)
+        if result.status == "unreachable" { throw ExitCode(2) }
+        if !result.passed { throw ExitCode(1) }
+    }
+}

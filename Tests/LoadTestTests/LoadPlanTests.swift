@@ -1,0 +1,130 @@
+import BackendCore
+import Testing
+
+@testable import LoadTest
+
+@Suite struct LoadPlanTests {
+    let agent = LoadLimits(restrictHosts: true)
+
+    func request(_ url: String, _ change: (inout LoadTestRequest) -> Void = { _ in }) -> LoadTestRequest {
+        var request = LoadTestRequest(url: url)
+        change(&request)
+        return request
+    }
+
+    func refusal(_ request: LoadTestRequest, limits: LoadLimits? = nil) -> BackendError? {
+        do {
+            _ = try LoadPlan.make(request, url: request.url, limits: limits ?? agent)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func requestBytesAreEncodedOnceWithHostLengthAndJSONType() throws {
+        let plan = try LoadPlan.make(
+            request("http://127.0.0.1:8080/orders?x=1") {
+                $0.body = "{\"product_id\": 1}"
+                $0.headers = ["X-Trace: abc"]
+            }, url: "http://127.0.0.1:8080/orders?x=1", limits: agent)
+        let text = String(decoding: plan.requestBytes, as: UTF8.self)
+        #expect(text.hasPrefix("POST /orders?x=1 HTTP/1.1\r\nX-Trace: abc\r\nHost: 127.0.0.1:8080\r\n"))
+        #expect(text.contains("Content-Type: application/json\r\nContent-Length: 17\r\n\r\n{\"product_id\": 1}"))
+        #expect(plan.model == .closed)
+    }
+
+    @Test(arguments: ["127.0.0.1", "127.3.4.5", "::1", "localhost", "LOCALHOST"])
+    func loopbackIsAllowed(host: String) {
+        #expect(agent.allows(host: host))
+    }
+
+    @Test(arguments: ["example.com", "10.0.0.1", "128.0.0.1", "::2", "localhost.example.com"])
+    func otherHostsAreRefusedForAgents(host: String) {
+        #expect(!agent.allows(host: host))
+        #expect(LoadLimits(restrictHosts: false).allows(host: host))
+    }
+
+    @Test func refusalNamesTheAllowListAndHappensBeforeAnyTraffic() async {
+        // LoadTester.run refuses in LoadPlan.make, before resolving or connecting: nothing is sent.
+        do {
+            _ = try await LoadTester(limits: agent).run(request("http://refused.invalid/"))
+            Issue.record("not refused")
+        } catch let error as BackendError {
+            #expect(error.code == .refused)
+            #expect(error.message.contains(LoadLimits.allowVariable))
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+
+    @Test func allowListAndCapsComeFromTheEnvironment() throws {
+        let limits = try LoadLimits.from(
+            environment: [
+                LoadLimits.allowVariable: "api.internal, Staging.Example ", LoadLimits.maxDurationVariable: "5",
+                LoadLimits.maxConcurrencyVariable: "8",
+            ], restrictHosts: true)
+        #expect(limits.allows(host: "api.internal"))
+        #expect(limits.allows(host: "staging.example"))
+        #expect(!limits.allows(host: "other.internal"))
+        #expect(refusal(request("http://127.0.0.1/") { $0.duration = 6 }, limits: limits)?.code == .refused)
+        #expect(refusal(request("http://127.0.0.1/") { $0.concurrency = 9 }, limits: limits)?.code == .refused)
+        #expect(
+            refusal(
+                request("http://127.0.0.1/") {
+                    $0.duration = 5; $0.concurrency = 8
+                }, limits: limits) == nil)
+    }
+
+    @Test func defaultCapsHold() {
+        #expect(refusal(request("http://127.0.0.1/") { $0.duration = 61 })?.code == .refused)
+        #expect(
+            refusal(
+                request("http://127.0.0.1/") {
+                    $0.duration = 50; $0.warmup = 20
+                })?.code == .refused)
+        #expect(refusal(request("http://127.0.0.1/") { $0.concurrency = 257 })?.code == .refused)
+    }
+
+    @Test(arguments: [
+        "127.0.0.1/no-scheme", "ftp://127.0.0.1/", "https://127.0.0.1/", "http://", "http://127.0.0.1:0/",
+        "http://127.0.0.1:70000/", "http://user:pw@127.0.0.1/", "http://127.0.0.1/a b", "http://[::1/",
+        "http://bad_host!/",
+    ])
+    func badURLsAreInvalidInput(url: String) {
+        #expect(refusal(request(url))?.code == .invalidInput)
+    }
+
+    @Test func hostileHeadersAndNumbersAreRefused() {
+        let base = "http://127.0.0.1/"
+        #expect(refusal(request(base) { $0.headers = ["X-A: b\r\nX-Injected: 1"] })?.code == .invalidInput)
+        #expect(refusal(request(base) { $0.headers = ["Bad Name: v"] })?.code == .invalidInput)
+        #expect(refusal(request(base) { $0.headers = ["no colon"] })?.code == .invalidInput)
+        #expect(refusal(request(base) { $0.headers = ["Content-Length: 5"] })?.code == .invalidInput)
+        #expect(refusal(request(base) { $0.concurrency = 0 })?.code == .invalidInput)
+        #expect(refusal(request(base) { $0.requests = 0 })?.code == .invalidInput)
+        #expect(refusal(request(base) { $0.requests = 1_000_000_000_000 })?.code == .invalidInput)
+        #expect(refusal(request(base) { $0.rate = 0 })?.code == .invalidInput)
+        #expect(refusal(request(base) { $0.timeout = 0 })?.code == .invalidInput)
+        #expect(refusal(request(base) { $0.method = "GE T" })?.code == .invalidInput)
+        #expect(
+            refusal(
+                request(base) {
+                    $0.body = "x"; $0.bodyFile = "/dev/null"
+                })?.code == .invalidInput)
+        #expect(refusal(request(base) { $0.bodyFile = "/no/such/file" })?.code == .notFound)
+    }
+
+    @Test func secretHeaderValuesAreMaskedInTheReportedHeaders() throws {
+        let plan = try LoadPlan.make(
+            request("http://127.0.0.1/") { $0.headers = ["Authorization: Bearer s3cr3t-token-value"] },
+            url: "http://127.0.0.1/", limits: agent)
+        #expect(plan.headerLines == ["Authorization: ***"])
+        #expect(SecretRedactor.redact("sent s3cr3t-token-value") == "sent ***")
+    }
+
+    @Test func ipv6TargetsKeepTheirBrackets() throws {
+        let target = try Target.parse("http://[::1]:8080/x")
+        #expect(target.host == "::1")
+        #expect(target.hostHeader == "[::1]:8080")
+    }
+}

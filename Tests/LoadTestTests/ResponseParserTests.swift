@@ -1,0 +1,85 @@
+import NIOCore
+import Testing
+
+@testable import LoadTest
+
+@Suite struct ResponseParserTests {
+    /// Feeds `text` in pieces of `step` bytes; returns the outcome after the last piece.
+    func feed(_ text: String, step: Int, head: Bool = false) -> (ResponseParser.Outcome, ResponseParser) {
+        var parser = ResponseParser()
+        parser.headRequest = head
+        let bytes = Array(text.utf8)
+        var outcome = ResponseParser.Outcome.incomplete
+        var index = 0
+        while index < bytes.count {
+            let piece = Array(bytes[index..<min(index + step, bytes.count)])
+            outcome = parser.parse(ByteBuffer(bytes: piece))
+            if outcome != .incomplete { break }
+            index += step
+        }
+        return (outcome, parser)
+    }
+
+    @Test(arguments: [1, 3, 7, 1000])
+    func contentLengthBodyInAnySplit(step: Int) {
+        let (outcome, parser) = feed("HTTP/1.1 201 Created\r\nContent-Length: 5\r\nX-A: b\r\n\r\nhello", step: step)
+        #expect(outcome != .incomplete)
+        #expect(parser.status == 201)
+        #expect(parser.keepAlive)
+    }
+
+    @Test(arguments: [1, 2, 5, 1000])
+    func chunkedBodyWithExtensionsAndTrailers(step: Int) {
+        let text =
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;name=x\r\nhello\r\nA\r\n0123456789\r\n0\r\nTrailer: 1\r\n\r\n"
+        let (outcome, parser) = feed(text, step: step)
+        guard case .complete(let consumed) = outcome else {
+            Issue.record("not complete: \(outcome)")
+            return
+        }
+        #expect(parser.status == 200)
+        if step == 1000 { #expect(consumed == text.utf8.count) }
+    }
+
+    @Test func interimResponsesAreSkippedAndCloseIsHonoured() {
+        let (outcome, parser) = feed(
+            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
+            step: 4)
+        #expect(outcome != .incomplete)
+        #expect(parser.status == 404)
+        #expect(!parser.keepAlive)
+    }
+
+    @Test func headAndNoContentHaveNoBody() {
+        #expect(feed("HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n", step: 100, head: true).0 != .incomplete)
+        #expect(feed("HTTP/1.1 204 No Content\r\n\r\n", step: 100).0 != .incomplete)
+    }
+
+    @Test func bodyUntilCloseEndsWithTheStream() {
+        let (outcome, parser) = feed("HTTP/1.0 200 OK\r\n\r\nsome body", step: 100)
+        #expect(outcome == .incomplete)
+        #expect(!parser.keepAlive)
+        #expect(parser.endOfStream())
+    }
+
+    @Test func rateLimitHeadersAreCapturedWhenAsked() {
+        var parser = ResponseParser()
+        parser.captureRateLimitHeaders = true
+        let text =
+            "HTTP/1.1 429 Too Many\r\nRetry-After: 30\r\nRateLimit-Remaining: 0\r\nX-Other: 1\r\nContent-Length: 0\r\n\r\n"
+        #expect(parser.parse(ByteBuffer(string: text)) != .incomplete)
+        #expect(parser.rateLimitHeaders.map(\.name) == ["Retry-After", "RateLimit-Remaining"])
+        #expect(parser.rateLimitHeaders.first?.value == "30")
+    }
+
+    @Test(arguments: [
+        "SSH-2.0-OpenSSH\r\n\r\n", "HTTP/1.1 2x0 OK\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    ])
+    func garbageIsAParseError(text: String) {
+        guard case .invalid = feed(text, step: 100).0 else {
+            Issue.record("accepted \(text.debugDescription)")
+            return
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A loopback HTTP/1.1 server for the tests (127.0.0.1, port 0), with a scripted behaviour per request.
+final class TestServer: Sendable {
+    struct Reply: Sendable {
+        var status = 200
+        var delay = TimeAmount.zero
+        var headers: [(String, String)] = []
+        var close = false
+        var chunked = false
+        var body = "ok"
+    }
+
+    let group: MultiThreadedEventLoopGroup
+    let channel: any Channel
+    let counter: Counter
+    var port: Int { channel.localAddress!.port! }
+    var url: String { "http://127.0.0.1:\(port)" }
+    var requestCount: Int { counter.value }
+
+    /// `reply(index, secondsSinceFirstRequest)` decides each answer; index counts from 0.
+    static func start(threads: Int = 1, reply: @escaping @Sendable (Int, Double) -> Reply) async throws -> TestServer {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        let counter = Counter()
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(Handler(counter: counter, reply: reply))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        return TestServer(group: group, channel: channel, counter: counter)
+    }
+
+    private init(group: MultiThreadedEventLoopGroup, channel: any Channel, counter: Counter) {
+        self.group = group
+        self.channel = channel
+        self.counter = counter
+    }
+
+    func stop() async {
+        try? await channel.close()
+        try? await group.shutdownGracefully()
+    }
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var count = 0
+        private var first: Date?
+        private var holds: [Double] = []
+
+        var value: Int { lock.withLock { count } }
+
+        /// How long the server really held each reply (from the request's end to the reply's write), ms.
+        var holdTimes: [Double] { lock.withLock { holds } }
+
+        func held(since start: UInt64) {
+            let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+            lock.withLock { holds.append(ms) }
+        }
+
+        func next() -> (Int, Double) {
+            lock.withLock {
+                let now = Date()
+                if first == nil { first = now }
+                defer { count += 1 }
+                return (count, now.timeIntervalSince(first!))
+            }
+        }
+    }
+
+    final class Handler: ChannelInboundHandler {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+
+        let counter: Counter
+        let reply: @Sendable (Int, Double) -> Reply
+        var keepAlive = true
+
+        init(counter: Counter, reply: @escaping @Sendable (Int, Double) -> Reply) {
+            self.counter = counter
+            self.reply = reply
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head):
+                keepAlive = head.isKeepAlive
+            case .body:
+                break
+            case .end:
+                let received = DispatchTime.now().uptimeNanoseconds
+                let (index, elapsed) = counter.next()
+                let answer = reply(index, elapsed)
+                let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                if answer.delay == .zero {
+                    respond(context: context, answer)
+                } else {
+                    let counter = self.counter
+                    context.eventLoop.scheduleTask(in: answer.delay) {
+                        counter.held(since: received)
+                        let (handler, context) = loopBound.value
+                        handler.respond(context: context, answer)
+                    }
+                }
+            }
+        }
+
+        func respond(context: ChannelHandlerContext, _ answer: Reply) {
+            var headers = HTTPHeaders()
+            for (name, value) in answer.headers { headers.add(name: name, value: value) }
+            let close = answer.close || !keepAlive
+            if close { headers.add(name: "Connection", value: "close") }
+            if !answer.chunked { headers.add(name: "Content-Length", value: "\(answer.body.utf8.count)") }
+            let head = HTTPResponseHead(
+                version: .http1_1, status: HTTPResponseStatus(statusCode: answer.status), headers: headers)
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            if answer.chunked {
+                for part in [answer.body, "-second-chunk", "-third"] {
+                    context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: part)))), promise: nil)
+                }
+            } else {
+                context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: answer.body)))), promise: nil)
+            }
+            let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+            if close {
+                let channel = context.channel
+                done.whenComplete { _ in channel.close(promise: nil) }
+            }
+        }
+    }
+}

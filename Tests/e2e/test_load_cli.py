@@ -1,0 +1,99 @@
+"""`senior-backend load-test` as a person runs it, against a loopback server started here."""
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import pathlib
+import subprocess
+import threading
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BIN = os.environ.get("SENIOR_BACKEND_BIN", str(ROOT / ".build/release/senior-backend"))
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    hits = 0
+
+    def do_GET(self):  # noqa: N802
+        Handler.hits += 1
+        limited = self.path.startswith("/limited") and Handler.hits > 5
+        body = b'{"error":"slow down"}' if limited else b'{"ok":true}'
+        self.send_response(429 if limited else 200)
+        if limited:
+            self.send_header("Retry-After", "3")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_POST = do_GET
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server():
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([BIN, "load-test", *args], capture_output=True, timeout=60, text=True)
+
+
+def test_closed_model_json(server):
+    done = run(f"{server}/users", "--concurrency", "2", "--requests", "40", "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["metrics"]["requests"] == 40
+    assert result["metrics"]["status_counts"] == [{"status": 200, "count": 40}]
+
+
+def test_expect_status_fails_with_exit_1(server):
+    done = run(server, "--method", "POST", "--body", '{"email": "not-an-email"}', "--requests", "5",
+               "--expect-status", "400")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "expect_status" in done.stdout
+
+
+def test_rate_limit_and_secret_header(server):
+    Handler.hits = 0
+    done = run(f"{server}/limited", "--concurrency", "1", "--requests", "20", "--expect-rate-limit",
+               "--header", "Authorization: Bearer cli-secret-4242", "--json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "cli-secret-4242" not in done.stdout + done.stderr
+    result = json.loads(done.stdout)
+    assert result["rate_limit"]["limited"] and "Retry-After: 3" in result["rate_limit"]["headers"]
+
+
+def test_baseline_then_compare_and_two_urls(server, tmp_path):
+    baseline = tmp_path / "baseline.json"
+    assert run(server, "--requests", "30", "--save-baseline", str(baseline)).returncode == 0
+    done = run(server, "--compare", str(baseline), "--requests", "30", "--noise-threshold", "1000", "--json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout)["comparison"]["kind"] == "baseline"
+    done = run(f"{server}/a", f"{server}/b", "--compare", "--concurrency", "2", "--requests", "20",
+               "--noise-threshold", "1000", "--json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout)["comparison"]["kind"] == "two_urls"
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["ftp://127.0.0.1/"], "not supported"),
+    (["http://127.0.0.1/", "--concurrency", "100000"], "cap"),
+    (["http://127.0.0.1/", "--header", "X-A: b\rX-B: c"], "CR, LF"),
+    (["http://127.0.0.1:1/", "--requests", "1"], "unreachable"),
+    (["http://127.0.0.1/", "http://127.0.0.1/x"], "--compare"),
+])
+def test_bad_input_refusals_and_unreachable_exit_2(args, needle):
+    done = run(*args)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert needle in done.stdout + done.stderr
