@@ -31,6 +31,8 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // A small Swift wrapper over libpq: connections, queries, scripts, transactions, errors.
         .target(name: "PostgresClient", dependencies: ["BackendCore", "CLibPQ"], swiftSettings: strictSettings),
+        // plan_migration: the schema model, the dependency-ordered diff, the proof on shadow databases.
+        .target(name: "SchemaDiff", dependencies: ["BackendCore", "PostgresClient"], swiftSettings: strictSettings),
         // PostgreSQL analysis: the catalog snapshot, the checks, index advice, explain.
         .target(
             name: "SchemaAnalysis", dependencies: ["BackendCore", "PostgresClient"], swiftSettings: strictSettings),
@@ -53,7 +55,7 @@ let package = Package(
             name: "ToolCatalog",
             dependencies: [
                 "BackendCore", "SpecialistRouting", "DecisionEngine", "GrillSession", "SchemaAnalysis", "LoadTest",
-                "MigrationRunner",
+                "MigrationRunner", "SchemaDiff",
             ],
             resources: [.embedInCode("Resources")],
             swiftSettings: strictSettings
@@ -74,7 +76,7 @@ let package = Package(
             name: "senior-backend",
             dependencies: [
                 "BackendCore", "ToolCatalog", "MCPServer", "SpecialistRouting", "DecisionEngine", "GrillSession",
-                "SchemaAnalysis", "LoadTest", "MigrationRunner",
+                "SchemaAnalysis", "LoadTest", "MigrationRunner", "SchemaDiff",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -85,10 +87,14 @@ let package = Package(
             name: "ToolCatalogTests",
             dependencies: [
                 "ToolCatalog", "BackendCore", "SpecialistRouting", "DecisionEngine", "GrillSession", "SchemaAnalysis",
-                "MigrationRunner", "LoadTest",
+                "MigrationRunner", "LoadTest", "SchemaDiff",
             ],
             swiftSettings: strictSettings
         ),
+        .testTarget(
+            name: "SchemaDiffTests", dependencies: ["SchemaDiff", "PostgresClient", "BackendCore"],
+            exclude: ["Fixtures"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "DecisionEngineTests",
             dependencies: ["DecisionEngine", "GrillSession", "ToolCatalog", "BackendCore"],

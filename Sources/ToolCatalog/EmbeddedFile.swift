@@ -18,6 +18,8 @@ public struct EmbeddedFile: Sendable {
         .init(path: "schemas/analyze_schema.output.json", bytes: PackageResources.analyze_schema_output_json),
         .init(path: "schemas/load_test.input.json", bytes: PackageResources.load_test_input_json),
         .init(path: "schemas/load_test.output.json", bytes: PackageResources.load_test_output_json),
+        .init(path: "schemas/plan_migration.input.json", bytes: PackageResources.plan_migration_input_json),
+        .init(path: "schemas/plan_migration.output.json", bytes: PackageResources.plan_migration_output_json),
         .init(path: "schemas/apply_migration.input.json", bytes: PackageResources.apply_migration_input_json),
         .init(path: "schemas/apply_migration.output.json", bytes: PackageResources.apply_migration_output_json),
         .init(path: "profiles/profile.schema.json", bytes: PackageResources.profile_schema_json),

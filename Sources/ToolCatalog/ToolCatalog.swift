@@ -5,6 +5,7 @@ import GrillSession
 import LoadTest
 import MigrationRunner
 import SchemaAnalysis
+import SchemaDiff
 import SpecialistRouting
 
 /// Builds the catalog the server publishes and the CLI calls: tools, references, the review prompt.
@@ -15,7 +16,8 @@ public enum ToolCatalog {
     public static func make(environment: [String: String]) throws(BackendError) -> Catalog {
         var tools = [
             try decideTool(environment: environment), try grillTool(environment: environment), try routeTool(),
-            try analyzeTool(environment: environment), try applyTool(environment: environment),
+            try analyzeTool(environment: environment), try planTool(environment: environment),
+            try applyTool(environment: environment),
             try loadTool(environment: environment),
         ]
         if environment[diagnosticsVariable] == "1" { tools.append(try diagnosticsTool()) }
@@ -150,6 +152,22 @@ public enum ToolCatalog {
                     message: "\(progress.completed) responses, \(progress.errors) errors")
             }
             return ToolReport(output: result, digest: result.digest, checkFailed: !result.passed)
+        }
+    }
+
+    static func planTool(environment: [String: String]) throws(BackendError) -> Tool {
+        let planner = PlanMigration(environment: environment)
+        return Tool(
+            name: "plan_migration",
+            title: "Plan a proven PostgreSQL migration",
+            description:
+                "Diffs the live schema against a target .sql (loaded into a throw-away shadow database): schemas, extensions, enums, sequences, tables, columns, constraints, indexes, views, materialized views, functions, triggers, policies, grants, comments. Orders statements by dependency, makes them lock-aware (CONCURRENTLY indexes apart, NOT VALID then VALIDATE, lock_timeout) and labels hazards; destructive changes only with allow_destructive. Proves up and down on shadow databases before writing files. The live database is only read.",
+            annotations: ToolAnnotations(readOnly: false, destructive: false, idempotent: false, openWorld: true),
+            inputSchema: try schema("plan_migration.input"),
+            outputSchema: try schema("plan_migration.output")
+        ) { (request: PlanRequest, _) in
+            let result = try await BlockingWork.run { () throws(BackendError) in try planner.run(request) }
+            return ToolReport(output: result, digest: result.digest, checkFailed: !result.proof.passed)
         }
     }
 

@@ -3,6 +3,7 @@ import BackendCore
 import Foundation
 import MigrationRunner
 import SchemaAnalysis
+import SchemaDiff
 
 struct Schema: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,6 +31,11 @@ struct Schema: AsyncParsableCommand {
     @Flag(help: "With --migrate: run the down file of the last applied version.") var rollback = false
     @Flag(help: "With --migrate: apply despite lint errors (after review).") var allowLintErrors = false
     @Option(help: "With --migrate: seconds to wait for another runner's lock.") var lockWaitSeconds: Int?
+    @Option(
+        help: "Plan a migration from the live schema to this target .sql (file or folder); with --output, write it.")
+    var compare: String?
+    @Flag(help: "With --compare: include drops and narrowing type changes.") var allowDestructive = false
+    @Option(help: "With --compare: a few words for the file names.") var slug: String?
     @Option(name: .customLong("lint"), help: "Lint this migration file without connecting (repeatable).")
     var lintFiles: [String] = []
     @OptionGroup var report: ReportOptions
@@ -41,6 +47,10 @@ struct Schema: AsyncParsableCommand {
         }
         if !migrations.isEmpty {
             try migrate()
+            return
+        }
+        if let compare {
+            try plan(compare)
             return
         }
         var request = AnalyzeRequest(connection: connection)
@@ -94,5 +104,19 @@ extension Schema {
             }
         }
         if issues.contains(where: { $0.level == .error }) { throw ExitCode(1) }
+    }
+}
+
+extension Schema {
+    /// `--compare target.sql --output DIR`: plan, prove, and write when proven; exit 1 when the proof fails.
+    func plan(_ target: String) throws {
+        var request = PlanRequest(target: target, connection: connection)
+        request.output = output
+        request.allowDestructive = allowDestructive
+        request.slug = slug
+        let environment = ProcessInfo.processInfo.environment
+        let result = try CommandOutput.run { try PlanMigration(environment: environment).run(request) }
+        try CommandOutput.emit(result, digest: result.digest, json: report.json)
+        if !result.proof.passed { throw ExitCode(1) }
     }
 }

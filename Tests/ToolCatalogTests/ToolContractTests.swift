@@ -5,6 +5,7 @@ import GrillSession
 import LoadTest
 import MigrationRunner
 import SchemaAnalysis
+import SchemaDiff
 import SpecialistRouting
 import Testing
 
@@ -67,6 +68,13 @@ import Testing
                         toFile: folder + "/20260101000000_noop.up.sql", atomically: true, encoding: .utf8)
                     arguments["files"] = .array([.string(folder)])
                 }
+                // Plan examples get a target schema file.
+                if arguments["target"] != nil {
+                    let target = NSTemporaryDirectory() + "contract-target-\(UUID().uuidString).sql"
+                    try "CREATE TABLE contract_example (id bigint PRIMARY KEY);".write(
+                        toFile: target, atomically: true, encoding: .utf8)
+                    arguments["target"] = .string(target)
+                }
                 example = .object(arguments)
             }
             let result = try await tool.call(example, context: SilentToolContext())
@@ -101,6 +109,10 @@ import Testing
 
     @Test func loadInputTypeMatchesItsSchema() throws {
         try expectRoundTrip(name: "load_test", as: LoadTestRequest.self)
+    }
+
+    @Test func planInputTypeMatchesItsSchema() throws {
+        try expectRoundTrip(name: "plan_migration", as: PlanRequest.self)
     }
 
     @Test func diagnosticsInputTypeMatchesItsSchema() throws {

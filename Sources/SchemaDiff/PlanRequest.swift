@@ -1,0 +1,134 @@
+import BackendCore
+import Foundation
+
+/// Input of `plan_migration` (schema: `schemas/plan_migration.input.json`).
+public struct PlanRequest: Codable, Sendable, Equatable {
+    /// The live database (libpq string or URI); omitted: `DATABASE_URL`, then the `PG*` variables.
+    public var connection: String?
+    /// The target schema: a `.sql` file, or a folder whose `.sql` files are loaded in name order.
+    public var target: String
+    /// Where to write the migration files; without it the plan is only reported.
+    public var output: String?
+    /// Include destructive changes (drops, narrowing types); otherwise they are listed as pending.
+    public var allowDestructive: Bool?
+    /// A few words for the file names (default `schema_change`).
+    public var slug: String?
+
+    public init(target: String, connection: String? = nil) {
+        self.target = target
+        self.connection = connection
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case connection, target, output, allowDestructive = "allow_destructive", slug
+    }
+
+    /// The target script: the file, or the folder's `.sql` files joined in name order.
+    func targetSQL() throws(BackendError) -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) else {
+            throw .invalidInput("target \(target): no such file or folder")
+        }
+        let paths: [String]
+        if isDirectory.boolValue {
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: target)) ?? []).filter {
+                $0.hasSuffix(".sql")
+            }
+            paths = names.sorted().map { (target as NSString).appendingPathComponent($0) }
+            guard !paths.isEmpty else { throw .invalidInput("target \(target) holds no .sql file") }
+        } else {
+            paths = [target]
+        }
+        var script = ""
+        for path in paths {
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+            else { throw .invalidInput("\(path): unreadable or not UTF-8") }
+            script += text + "\n"
+        }
+        return script
+    }
+}
+
+/// Output of `plan_migration`.
+public struct PlanResult: Codable, Sendable, Equatable {
+    public var database: String
+    public var up: [MigrationStatement]
+    public var down: [MigrationStatement]
+    public var pending: [PendingChange]
+    public var proof: ProofOutcome
+    public var files: [String]
+    public var nextStep: String
+
+    enum CodingKeys: String, CodingKey {
+        case database, up, down, pending, proof, files, nextStep = "next_step"
+    }
+}
+
+/// Plans, proves and (with `output`) writes a migration from the live schema to a target `.sql`.
+public struct PlanMigration: Sendable {
+    public let environment: [String: String]
+
+    public init(environment: [String: String]) {
+        self.environment = environment
+    }
+
+    public func run(_ request: PlanRequest) throws(BackendError) -> PlanResult {
+        let script = try request.targetSQL()
+        let live = request.connection.flatMap { $0.isEmpty ? nil : $0 } ?? environment["DATABASE_URL"] ?? ""
+        guard !live.isEmpty else {
+            throw .invalidInput(
+                "connection: give the live database (or set DATABASE_URL); the shadow databases go on its server")
+        }
+        let plan = try MigrationPlanner().plan(
+            liveURL: live, targetSQL: script, allowDestructive: request.allowDestructive == true)
+        var files: [String] = []
+        if let output = request.output, plan.proof.passed {
+            files = try MigrationWriter.write(
+                plan: plan, output: URL(fileURLWithPath: output), slug: request.slug ?? "schema_change")
+        }
+        let next: String
+        if !plan.proof.passed {
+            next = "The plan failed its proof, so nothing was written: see proof for what differed."
+        } else if plan.isEmpty {
+            next = "The live schema already matches the target."
+        } else if files.isEmpty {
+            next = "Proven. Give output to write the files, then apply them with apply_migration (dry run first)."
+        } else {
+            next =
+                "Proven and written. Apply with apply_migration (dry run first)\(plan.pending.isEmpty ? "" : "; \(plan.pending.count) destructive change(s) pending")."
+        }
+        return PlanResult(
+            database: SecretRedactor.redact(live), up: plan.up, down: plan.down, pending: plan.pending,
+            proof: plan.proof, files: files, nextStep: next)
+    }
+}
+
+extension PlanResult {
+    public var digest: Digest {
+        var digest = Digest(
+            "Migration plan: \(up.count) up / \(down.count) down statement(s), proof \(proof.passed ? "passed" : "FAILED")"
+        )
+        let hazards = Dictionary(grouping: up.flatMap(\.hazards), by: { $0 }).mapValues(\.count)
+        if !hazards.isEmpty {
+            digest.bullet(
+                "Hazards: "
+                    + hazards.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) ×\($0.value)" }
+                    .joined(separator: ", "))
+        }
+        for statement in up.prefix(5) { digest.bullet("`\(statement.sql.prefix(120))`") }
+        if up.count > 5 { digest.add("… \(up.count - 5) more in the structured result.") }
+        if !pending.isEmpty {
+            digest.bullet(
+                "Pending (needs allow_destructive): " + pending.prefix(4).map(\.object).joined(separator: ", "))
+        }
+        if !proof.passed {
+            let reasons = (proof.error.map { [$0] } ?? []) + proof.upDifferences + proof.downDifferences
+            digest.bullet("Proof: " + reasons.prefix(3).joined(separator: "; "))
+        }
+        if !files.isEmpty {
+            digest.bullet("Wrote " + files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))
+        }
+        digest.next(nextStep)
+        return digest
+    }
+}

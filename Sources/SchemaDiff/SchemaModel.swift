@@ -1,0 +1,224 @@
+import Foundation
+
+/// A database's schema as the diff sees it: every object keyed by its quoted, schema-qualified name
+/// (`"public"."orders"`), or `table.name` for objects that live on a table (constraints, triggers,
+/// policies). OIDs, owners, column order and sequence positions are left out on purpose: two schemas
+/// are equal when they hold the same objects with the same definitions (a column added by a migration
+/// lands at the end of its table, which is the only way PostgreSQL can add one).
+public struct SchemaModel: Codable, Equatable, Sendable {
+    public var schemas: [String: SchemaObject] = [:]
+    public var extensions: [String: ExtensionObject] = [:]
+    public var collations: [String: CollationObject] = [:]
+    public var enums: [String: EnumObject] = [:]
+    public var sequences: [String: SequenceObject] = [:]
+    public var tables: [String: TableObject] = [:]
+    public var constraints: [String: ConstraintObject] = [:]
+    public var indexes: [String: IndexObject] = [:]
+    public var views: [String: ViewObject] = [:]
+    public var functions: [String: FunctionObject] = [:]
+    public var triggers: [String: TriggerObject] = [:]
+    public var policies: [String: PolicyObject] = [:]
+
+    public init() {}
+}
+
+public struct SchemaObject: Codable, Equatable, Sendable {
+    public var name: String
+    public var comment: String?
+}
+
+public struct ExtensionObject: Codable, Equatable, Sendable {
+    public var name: String
+    public var schema: String
+    public var version: String
+}
+
+public struct CollationObject: Codable, Equatable, Sendable {
+    public var name: String
+    public var provider: String
+    public var collate: String?
+    public var ctype: String?
+    public var icuLocale: String?
+    public var deterministic: Bool
+}
+
+public struct EnumObject: Codable, Equatable, Sendable {
+    public var name: String
+    public var labels: [String]
+    public var comment: String?
+}
+
+public struct SequenceObject: Codable, Equatable, Sendable {
+    public var name: String
+    public var type: String
+    public var start: String
+    public var increment: String
+    public var minValue: String
+    public var maxValue: String
+    public var cache: String
+    public var cycle: Bool
+    /// `"schema"."table"."column"` when the sequence is `OWNED BY` a column.
+    public var ownedBy: String?
+    public var comment: String?
+}
+
+public struct ColumnObject: Codable, Equatable, Sendable {
+    public var name: String
+    /// Where the column sits in its table; not part of equality.
+    public var position: Int
+    public var type: String
+    public var notNull: Bool
+    /// The default, or the generation expression when `generated` is `s`.
+    public var defaultExpression: String?
+    /// `a` (always) or `d` (by default) for identity columns, empty otherwise.
+    public var identity: String
+    /// `s` for a stored generated column, empty otherwise.
+    public var generated: String
+    /// The column's collation when it is not its type's default.
+    public var collation: String?
+    /// Declared on this table (not only inherited). `nil` for partitions, where it carries no meaning.
+    public var isLocal: Bool?
+    public var comment: String?
+
+    public static func == (lhs: ColumnObject, rhs: ColumnObject) -> Bool {
+        lhs.name == rhs.name && lhs.type == rhs.type && lhs.notNull == rhs.notNull
+            && lhs.defaultExpression == rhs.defaultExpression && lhs.identity == rhs.identity
+            && lhs.generated == rhs.generated && lhs.collation == rhs.collation && lhs.isLocal == rhs.isLocal
+            && lhs.comment == rhs.comment
+    }
+}
+
+public struct TableObject: Codable, Equatable, Sendable {
+    public var name: String
+    /// `r` ordinary, `p` partitioned.
+    public var kind: String
+    /// `p` permanent, `u` unlogged.
+    public var persistence: String
+    public var partitionKey: String?
+    /// `FOR VALUES ...` when the table is a partition of `parents[0]`.
+    public var partitionBound: String?
+    public var parents: [String]
+    public var columns: [String: ColumnObject]
+    public var rowSecurity: Bool
+    public var forceRowSecurity: Bool
+    public var privileges: [String]
+    public var comment: String?
+
+    public var isPartition: Bool { partitionBound != nil }
+
+    /// Columns in table order.
+    public var orderedColumns: [ColumnObject] { columns.values.sorted { $0.position < $1.position } }
+}
+
+public struct ConstraintObject: Codable, Equatable, Sendable {
+    public var table: String
+    public var name: String
+    /// `p`, `u`, `c`, `x` or `f`.
+    public var type: String
+    public var definition: String
+    /// The referenced table of a foreign key.
+    public var references: String?
+    public var comment: String?
+}
+
+public struct IndexObject: Codable, Equatable, Sendable {
+    public var name: String
+    public var table: String
+    /// `r`, `p` or `m`: the kind of the relation the index is on.
+    public var tableKind: String
+    public var definition: String
+    public var comment: String?
+}
+
+public struct ViewObject: Codable, Equatable, Sendable {
+    public var name: String
+    /// `v` view, `m` materialised view.
+    public var kind: String
+    public var definition: String
+    public var dependsOnRelations: [String]
+    /// `"schema"."table"|column` for each column the view reads.
+    public var dependsOnColumns: [String]
+    public var dependsOnFunctions: [String]
+    public var dependsOnTypes: [String]
+    public var privileges: [String]
+    public var comment: String?
+}
+
+public struct FunctionObject: Codable, Equatable, Sendable {
+    /// `"schema"."name"(identity arguments)`.
+    public var signature: String
+    /// `f` function, `p` procedure.
+    public var kind: String
+    public var definition: String
+    public var result: String?
+    /// Tables and views whose row types the signature uses.
+    public var dependsOnRelations: [String]
+    public var comment: String?
+}
+
+public struct TriggerObject: Codable, Equatable, Sendable {
+    public var table: String
+    public var name: String
+    public var definition: String
+    /// `O` enabled, `D` disabled, `R` replica, `A` always.
+    public var enabled: String
+    public var comment: String?
+}
+
+public struct PolicyObject: Codable, Equatable, Sendable {
+    public var table: String
+    public var name: String
+    public var permissive: Bool
+    /// `r`, `a`, `w`, `d` or `*`.
+    public var command: String
+    public var roles: [String]
+    public var using: String?
+    public var withCheck: String?
+}
+
+extension SchemaModel {
+    /// What differs between two models, one line per leaf, e.g.
+    /// `tables."public"."t".columns.a.type: integer -> bigint`; empty when they are equal.
+    public func differences(to other: SchemaModel) -> [String] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let left = try? JSONSerialization.jsonObject(with: encoder.encode(self)),
+            let right = try? JSONSerialization.jsonObject(with: encoder.encode(other))
+        else { return self == other ? [] : ["the models differ"] }
+        var lines: [String] = []
+        Self.compare(left, right, path: "", into: &lines)
+        return lines
+    }
+
+    private static func compare(_ left: Any?, _ right: Any?, path: String, into lines: inout [String]) {
+        if path.hasSuffix(".position") { return }
+        switch (left, right) {
+        case (let l as [String: Any], let r as [String: Any]):
+            for key in Set(l.keys).union(r.keys).sorted() {
+                let child = path.isEmpty ? key : "\(path).\(key)"
+                switch (l[key], r[key]) {
+                case (nil, .some):
+                    lines.append("\(child): only in the second")
+                case (.some, nil):
+                    lines.append("\(child): only in the first")
+                default:
+                    compare(l[key], r[key], path: child, into: &lines)
+                }
+            }
+        default:
+            let l = describe(left)
+            let r = describe(right)
+            if l != r { lines.append("\(path): \(l) -> \(r)") }
+        }
+    }
+
+    private static func describe(_ value: Any?) -> String {
+        guard let value, !(value is NSNull) else { return "null" }
+        if let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]),
+            let text = String(data: data, encoding: .utf8)
+        {
+            return text
+        }
+        return "\(value)"
+    }
+}

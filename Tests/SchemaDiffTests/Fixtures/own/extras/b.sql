@@ -1,0 +1,16 @@
+CREATE TABLE accounts (id bigint PRIMARY KEY, owner text NOT NULL, balance numeric CHECK (balance >= 0));
+CREATE TABLE ledger (id bigint, account_id bigint REFERENCES accounts (id), amount numeric);
+CREATE INDEX ledger_account_idx ON ledger (account_id);
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+COMMENT ON FUNCTION touch() IS 'stamps rows';
+CREATE TRIGGER touch_ledger BEFORE INSERT OR UPDATE ON ledger FOR EACH ROW EXECUTE FUNCTION touch();
+ALTER TABLE ledger DISABLE TRIGGER touch_ledger;
+COMMENT ON TABLE accounts IS 'who holds money';
+COMMENT ON COLUMN accounts.owner IS 'login name';
+CREATE VIEW rich AS SELECT id, balance FROM accounts WHERE balance > 15;
+CREATE MATERIALIZED VIEW totals AS SELECT account_id, sum(amount) AS total FROM ledger GROUP BY account_id;
+CREATE UNIQUE INDEX totals_account ON totals (account_id);
+GRANT SELECT, UPDATE ON accounts TO schemainspect_test_role;
+GRANT SELECT ON rich TO PUBLIC;
+ALTER TABLE accounts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_rows ON accounts FOR SELECT TO schemainspect_test_role USING (owner = current_user);
