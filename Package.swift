@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // Errors, JSON, digests, redaction, schema validation and the tool abstraction. Pure.
@@ -31,11 +32,11 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // A small Swift wrapper over libpq: connections, queries, scripts, transactions, errors.
         .target(name: "PostgresClient", dependencies: ["BackendCore", "CLibPQ"], swiftSettings: strictSettings),
-        // plan_migration: the schema model, the dependency-ordered diff, the proof on shadow databases.
-        .target(name: "SchemaDiff", dependencies: ["BackendCore", "PostgresClient"], swiftSettings: strictSettings),
         // PostgreSQL analysis: the catalog snapshot, the checks, index advice, explain.
         .target(
             name: "SchemaAnalysis", dependencies: ["BackendCore", "PostgresClient"], swiftSettings: strictSettings),
+        // The schema diff: catalog model, ordered up/down statements, the proof on shadow databases.
+        .target(name: "SchemaDiff", dependencies: ["BackendCore", "PostgresClient"], swiftSettings: strictSettings),
         // The HTTP/1.1 load generator: raw SwiftNIO client, HdrHistogram per event loop, reports.
         .target(
             name: "LoadTest",
@@ -50,12 +51,16 @@ let package = Package(
         // Applies migration files: lint, ledger, checksums, advisory lock, one transaction per file.
         .target(
             name: "MigrationRunner", dependencies: ["BackendCore", "PostgresClient"], swiftSettings: strictSettings),
+        // OpenAPI 3.x -> an Express TypeScript project (types, validators, security hooks, adapter).
+        .target(
+            name: "Scaffold", dependencies: ["BackendCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings),
         // Every tool, schema, reference and prompt, compiled into the binary.
         .target(
             name: "ToolCatalog",
             dependencies: [
                 "BackendCore", "SpecialistRouting", "DecisionEngine", "GrillSession", "SchemaAnalysis", "LoadTest",
-                "MigrationRunner", "SchemaDiff",
+                "MigrationRunner", "Scaffold", "SchemaDiff",
             ],
             resources: [.embedInCode("Resources")],
             swiftSettings: strictSettings
@@ -76,7 +81,7 @@ let package = Package(
             name: "senior-backend",
             dependencies: [
                 "BackendCore", "ToolCatalog", "MCPServer", "SpecialistRouting", "DecisionEngine", "GrillSession",
-                "SchemaAnalysis", "LoadTest", "MigrationRunner", "SchemaDiff",
+                "SchemaAnalysis", "LoadTest", "MigrationRunner", "Scaffold", "SchemaDiff",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -84,17 +89,17 @@ let package = Package(
         ),
         .testTarget(name: "BackendCoreTests", dependencies: ["BackendCore"], swiftSettings: strictSettings),
         .testTarget(
-            name: "ToolCatalogTests",
-            dependencies: [
-                "ToolCatalog", "BackendCore", "SpecialistRouting", "DecisionEngine", "GrillSession", "SchemaAnalysis",
-                "MigrationRunner", "LoadTest", "SchemaDiff",
-            ],
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
             name: "SchemaDiffTests", dependencies: ["SchemaDiff", "PostgresClient", "BackendCore"],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings),
+        .testTarget(
+            name: "ToolCatalogTests",
+            dependencies: [
+                "ToolCatalog", "BackendCore", "SpecialistRouting", "DecisionEngine", "GrillSession", "SchemaAnalysis",
+                "MigrationRunner", "LoadTest", "Scaffold", "SchemaDiff",
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "DecisionEngineTests",
             dependencies: ["DecisionEngine", "GrillSession", "ToolCatalog", "BackendCore"],
@@ -125,6 +130,9 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .testTarget(
+            name: "ScaffoldTests", dependencies: ["Scaffold", "BackendCore"], exclude: ["Fixtures"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "MCPServerTests",
             dependencies: ["MCPServer", "BackendCore", "ToolCatalog"],

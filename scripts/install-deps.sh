@@ -11,7 +11,7 @@ want_test=false
 packages=(pkg-config ca-certificates libpq-dev)
 if $want_test; then
   # A real PostgreSQL 15 cluster with pg_stat_statements (contrib) and hypopg for the analysis tests.
-  packages+=(python3 postgresql-15 postgresql-contrib postgresql-15-hypopg)
+  packages+=(python3 postgresql-15 postgresql-contrib postgresql-15-hypopg node-typescript node-express)
 fi
 
 missing=()

@@ -22,6 +22,8 @@ public struct EmbeddedFile: Sendable {
         .init(path: "schemas/plan_migration.output.json", bytes: PackageResources.plan_migration_output_json),
         .init(path: "schemas/apply_migration.input.json", bytes: PackageResources.apply_migration_input_json),
         .init(path: "schemas/apply_migration.output.json", bytes: PackageResources.apply_migration_output_json),
+        .init(path: "schemas/scaffold.input.json", bytes: PackageResources.scaffold_input_json),
+        .init(path: "schemas/scaffold.output.json", bytes: PackageResources.scaffold_output_json),
         .init(path: "profiles/profile.schema.json", bytes: PackageResources.profile_schema_json),
         .init(path: "profiles/node-express.json", bytes: PackageResources.node_express_json),
         .init(path: "profiles/fastapi-python.json", bytes: PackageResources.fastapi_python_json),

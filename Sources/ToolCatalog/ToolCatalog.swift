@@ -4,6 +4,7 @@ import Foundation
 import GrillSession
 import LoadTest
 import MigrationRunner
+import Scaffold
 import SchemaAnalysis
 import SchemaDiff
 import SpecialistRouting
@@ -18,7 +19,7 @@ public enum ToolCatalog {
             try decideTool(environment: environment), try grillTool(environment: environment), try routeTool(),
             try analyzeTool(environment: environment), try planTool(environment: environment),
             try applyTool(environment: environment),
-            try loadTool(environment: environment),
+            try loadTool(environment: environment), try scaffoldTool(environment: environment),
         ]
         if environment[diagnosticsVariable] == "1" { tools.append(try diagnosticsTool()) }
         return Catalog(tools: tools, resources: references(), prompts: [try reviewPrompt()])
@@ -126,6 +127,24 @@ public enum ToolCatalog {
         ) { (request: AnalyzeRequest, context) in
             context.reportProgress(0, total: 1, message: "connecting")
             let result = try await BlockingWork.run { () throws(BackendError) in try analyzer.analyze(request) }
+            context.reportProgress(1, total: 1, message: "done")
+            return ToolReport(output: result, digest: result.digest)
+        }
+    }
+
+    static func scaffoldTool(environment: [String: String]) throws(BackendError) -> Tool {
+        let scaffolder = Scaffolder()
+        return Tool(
+            name: "scaffold",
+            title: "Scaffold an Express TypeScript API from OpenAPI",
+            description:
+                "Reads an OpenAPI 3.0/3.1 document (YAML or JSON, local $refs) and writes an Express TypeScript project: types for every schema, an operation table, validators for path/query/header/cookie parameters and JSON bodies answering 400 with the error envelope (or problem+json) naming each field, security schemes as hooks that fail closed with 401, and one typed handler per operation (a 501 stub, created once, never overwritten). src/generated/ is rewritten each run; hand edits there are refused without force. dry_run writes nothing. Express only for now: fastify and koa are refused as not implemented.",
+            annotations: ToolAnnotations(readOnly: false, destructive: false, idempotent: true, openWorld: false),
+            inputSchema: try schema("scaffold.input"),
+            outputSchema: try schema("scaffold.output")
+        ) { (request: ScaffoldRequest, context) in
+            context.reportProgress(0, total: 1, message: "generating")
+            let result = try await BlockingWork.run { () throws(BackendError) in try scaffolder.run(request) }
             context.reportProgress(1, total: 1, message: "done")
             return ToolReport(output: result, digest: result.digest)
         }

@@ -27,7 +27,9 @@ struct SeniorBackend: AsyncParsableCommand {
         commandName: "senior-backend",
         abstract: "A senior backend engineer's tools, for AI agents (MCP over stdio) and for people (this CLI).",
         version: SeniorBackendVersion.current,
-        subcommands: [Serve.self, Decide.self, Grill.self, Route.self, Schema.self, LoadTestCommand.self]
+        subcommands: [
+            Serve.self, Decide.self, Grill.self, Route.self, Schema.self, LoadTestCommand.self, ScaffoldCommand.self,
+        ]
     )
 }
 

@@ -4,6 +4,7 @@ import Foundation
 import GrillSession
 import LoadTest
 import MigrationRunner
+import Scaffold
 import SchemaAnalysis
 import SchemaDiff
 import SpecialistRouting
@@ -77,6 +78,20 @@ import Testing
                 }
                 example = .object(arguments)
             }
+            // Scaffold examples get a small spec file and a fresh output folder.
+            if case .object(var arguments) = example, name == "scaffold" {
+                let folder = NSTemporaryDirectory() + "contract-scaffold-\(UUID().uuidString)"
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                try """
+                openapi: 3.0.3
+                info: {title: Contract, version: "1"}
+                paths:
+                  /ping: {get: {operationId: ping, responses: {'200': {description: ok}}}}
+                """.write(toFile: folder + "/openapi.yaml", atomically: true, encoding: .utf8)
+                arguments["spec"] = .string(folder + "/openapi.yaml")
+                arguments["output"] = .string(folder + "/project")
+                example = .object(arguments)
+            }
             let result = try await tool.call(example, context: SilentToolContext())
             #expect(!result.digest.isEmpty)
             #expect(Digest.wordCount(result.digest) <= Digest.maxWords)
@@ -113,6 +128,10 @@ import Testing
 
     @Test func planInputTypeMatchesItsSchema() throws {
         try expectRoundTrip(name: "plan_migration", as: PlanRequest.self)
+    }
+
+    @Test func scaffoldInputTypeMatchesItsSchema() throws {
+        try expectRoundTrip(name: "scaffold", as: ScaffoldRequest.self)
     }
 
     @Test func diagnosticsInputTypeMatchesItsSchema() throws {

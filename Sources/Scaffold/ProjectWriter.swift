@@ -1,0 +1,162 @@
+import BackendCore
+import Foundation
+
+/// FNV-1a, 64 bits: a stable content hash for the manifest (change detection, not security).
+enum FNV1a {
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        let digits = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
+
+/// Plans and performs the writes of a scaffold run, confined to the output folder.
+struct ProjectWriter {
+    let output: String
+    let force: Bool
+
+    struct Plan {
+        var entries: [ScaffoldResult.FileEntry] = []
+        var writes: [(path: String, text: String)] = []
+        var removals: [String] = []
+        var handEdited: [String] = []
+    }
+
+    /// The output folder as an absolute, standardised path; `..` components are refused.
+    static func outputFolder(_ raw: String) throws(BackendError) -> String {
+        let trimmed = raw.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { throw BackendError.invalidInput("output: give the project folder to write") }
+        guard !trimmed.split(separator: "/").contains("..") else {
+            throw BackendError(.refused, "output '\(raw)' contains '..': give the folder without parent steps")
+        }
+        let absolute = trimmed.hasPrefix("/") ? trimmed : FileManager.default.currentDirectoryPath + "/" + trimmed
+        var path = (absolute as NSString).standardizingPath
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        guard path != "/" else { throw BackendError(.refused, "output must not be the root folder") }
+        return path
+    }
+
+    /// A relative path the generator made; anything that could leave the output folder is refused.
+    static func checkRelative(_ path: String) throws(BackendError) {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        let plain = path.unicodeScalars.allSatisfy {
+            ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9")
+                || "/._-".unicodeScalars
+                    .contains($0)
+        }
+        guard plain, !path.hasPrefix("/"), !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
+            throw BackendError(.refused, "refusing to write '\(path)': it would not stay inside the output folder")
+        }
+    }
+
+    func read(_ relative: String) -> [UInt8]? {
+        FileManager.default.contents(atPath: output + "/" + relative).map { [UInt8]($0) }
+    }
+
+    func plan(_ files: [GeneratedFile]) throws(BackendError) -> Plan {
+        var plan = Plan()
+        let previous = previousManifest()
+        var listed: [String: String] = [:]
+        for file in files {
+            try Self.checkRelative(file.path)
+            let bytes = Array(file.text.utf8)
+            let existing = read(file.path)
+            let action: String
+            switch file.kind {
+            case .createOnce:
+                action = existing == nil ? "created" : "kept"
+            case .generated:
+                listed[file.path] = FNV1a.hex(bytes)
+                if let existing {
+                    if let recorded = previous?[file.path] {
+                        if FNV1a.hex(existing) != recorded { plan.handEdited.append(file.path) }
+                    } else if existing != bytes {
+                        // No record of having written it: someone else's file.
+                        plan.handEdited.append(file.path)
+                    }
+                    action = existing == bytes ? "unchanged" : "updated"
+                } else {
+                    action = "created"
+                }
+            }
+            plan.entries.append(.init(path: file.path, action: action, generated: file.kind == .generated))
+            if action == "created" || action == "updated" { plan.writes.append((file.path, file.text)) }
+        }
+        for (path, recorded) in (previous ?? [:]).sorted(by: { $0.key < $1.key }) where listed[path] == nil {
+            guard (try? Self.checkRelative(path)) != nil, path.hasPrefix("src/generated/"),
+                let existing = read(path)
+            else { continue }
+            if FNV1a.hex(existing) != recorded { plan.handEdited.append(path) }
+            plan.removals.append(path)
+            plan.entries.append(.init(path: path, action: "removed", generated: true))
+        }
+        let manifest = manifestText(listed)
+        let existingManifest = read(ExpressEmitter.manifestPath)
+        let manifestAction =
+            existingManifest == nil ? "created" : existingManifest == Array(manifest.utf8) ? "unchanged" : "updated"
+        plan.entries.append(.init(path: ExpressEmitter.manifestPath, action: manifestAction, generated: true))
+        if manifestAction != "unchanged" { plan.writes.append((ExpressEmitter.manifestPath, manifest)) }
+        return plan
+    }
+
+    /// `path -> hash` of the last run's manifest; nil when there is none (or it is unreadable).
+    func previousManifest() -> [String: String]? {
+        guard let bytes = read(ExpressEmitter.manifestPath), let value = try? JSONParser.parse(bytes),
+            let files = value["files"]?.objectValue
+        else { return nil }
+        var result: [String: String] = [:]
+        for member in files { if let hash = member.value.stringValue { result[member.key] = hash } }
+        return result
+    }
+
+    func manifestText(_ listed: [String: String]) -> String {
+        var files = JSONObject()
+        for (path, hash) in listed.sorted(by: { $0.key < $1.key }) { files[path] = .string(hash) }
+        let manifest = JSONValue.object(
+            JSONObject([
+                "generator": .string("senior-backend scaffold"), "hash": .string("fnv1a64"), "files": .object(files),
+            ]))
+        return TypeScript.pretty(manifest, quoteKeys: true) + "\n"
+    }
+
+    func apply(_ plan: Plan) throws(BackendError) {
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(atPath: output, withIntermediateDirectories: true)
+        } catch {
+            throw BackendError(.failed, "cannot create \(output): \(error.localizedDescription)")
+        }
+        let root = (output as NSString).resolvingSymlinksInPath
+        for (relative, text) in plan.writes {
+            let target = output + "/" + relative
+            let folder = (target as NSString).deletingLastPathComponent
+            do {
+                try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw BackendError(.failed, "cannot create \(folder): \(error.localizedDescription)")
+            }
+            // A symbolic link inside the project must not carry a write outside it.
+            let resolved = (folder as NSString).resolvingSymlinksInPath
+            guard resolved == root || resolved.hasPrefix(root + "/") else {
+                throw BackendError(.refused, "refusing to write \(relative): \(folder) leads outside \(output)")
+            }
+            if let attributes = try? manager.attributesOfItem(atPath: target),
+                attributes[.type] as? FileAttributeType == .typeSymbolicLink
+            {
+                throw BackendError(.refused, "refusing to write \(relative): it is a symbolic link")
+            }
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: target), options: .atomic)
+            } catch {
+                throw BackendError(.failed, "cannot write \(target): \(error.localizedDescription)")
+            }
+        }
+        for relative in plan.removals {
+            try? manager.removeItem(atPath: output + "/" + relative)
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import BackendCore
+import Foundation
+
+/// `scaffold`: an OpenAPI 3.0/3.1 document -> an Express TypeScript project.
+///
+/// This version generates Express only. Not yet: Fastify and Koa (refused with a clear message),
+/// `from_db`, `generate_spec`, template overrides, external `$ref`s, form-body validation.
+public struct Scaffolder: Sendable {
+    public init() {}
+
+    public func run(_ request: ScaffoldRequest) throws(BackendError) -> ScaffoldResult {
+        let framework = request.framework ?? "express"
+        switch framework {
+        case "express": break
+        case "fastify", "koa":
+            throw BackendError.invalidInput(
+                "framework '\(framework)' is not implemented yet: this version of scaffold generates Express only "
+                    + "(use framework \"express\")")
+        default:
+            throw BackendError.invalidInput("framework '\(framework)' is unknown: use \"express\"")
+        }
+        let errorFormat = request.errorFormat ?? "envelope"
+        guard errorFormat == "envelope" || errorFormat == "problem+json" else {
+            throw BackendError.invalidInput("error_format '\(errorFormat)': use \"envelope\" or \"problem+json\"")
+        }
+        let output = try ProjectWriter.outputFolder(request.output)
+        let document = try SpecDocument.load(path: request.spec)
+        let model = try APIModel(document: document)
+        let emitter = ExpressEmitter(model: model, errorFormat: errorFormat)
+        let writer = ProjectWriter(output: output, force: request.force ?? false)
+        let plan = try writer.plan(emitter.files())
+        let dryRun = request.dryRun ?? false
+        if !plan.handEdited.isEmpty && !(request.force ?? false) && !dryRun {
+            throw BackendError(
+                .refused,
+                "hand edits under src/generated/ would be lost: \(plan.handEdited.joined(separator: ", ")). "
+                    + "Move the change into src/handlers/ or src/app.ts (never overwritten), or run again with force "
+                    + "to overwrite them.")
+        }
+        if !dryRun { try writer.apply(plan) }
+
+        var counts = ScaffoldResult.Counts()
+        for entry in plan.entries {
+            switch entry.action {
+            case "created": counts.created += 1
+            case "updated": counts.updated += 1
+            case "unchanged": counts.unchanged += 1
+            case "kept": counts.kept += 1
+            default: counts.removed += 1
+            }
+        }
+        var warnings = model.warnings
+        if dryRun && !plan.handEdited.isEmpty {
+            warnings.insert(
+                "hand edits under src/generated/ (a real run refuses without force): "
+                    + plan.handEdited.joined(separator: ", "), at: 0)
+        }
+        let operations = model.operations.map { operation in
+            ScaffoldResult.OperationEntry(
+                operationId: operation.identifier, method: operation.method.uppercased(), path: operation.path,
+                expressPath: operation.expressPath, handlerFile: emitter.handlerPath(operation),
+                secured: operation.security.contains { !$0.isEmpty })
+        }
+        return ScaffoldResult(
+            status: dryRun ? "dry_run" : "written", spec: request.spec, openapiVersion: model.version,
+            title: model.title, framework: framework, errorFormat: errorFormat, output: output,
+            basePath: model.basePath.isEmpty ? "/" : model.basePath, operations: operations,
+            schemas: model.schemas.count, securitySchemes: model.securitySchemes.map(\.name), files: plan.entries,
+            counts: counts, warnings: warnings,
+            nextSteps: [
+                "cd \(output) && npm install && npx tsc -p . (Debian: apt-get install node-typescript node-express; tsc -p .)",
+                "implement src/handlers/*.ts (each answers 501 until then)",
+                model.securitySchemes.isEmpty
+                    ? "add authentication if the API needs it" : "add a security hook per scheme in src/app.ts",
+                "PORT=3000 node dist/server.js (Debian: NODE_PATH=/usr/share/nodejs)",
+            ])
+    }
+}
+
+extension ScaffoldResult {
+    public var digest: Digest {
+        let verb = status == "dry_run" ? "Would scaffold" : "Scaffolded"
+        var digest = Digest(
+            "\(verb) \(title) (OpenAPI \(openapiVersion)) -> Express TypeScript in \(output)")
+        digest.bullet(
+            "\(operations.count) operations, \(schemas) schemas, security schemes: "
+                + (securitySchemes.isEmpty ? "none" : securitySchemes.joined(separator: ", "))
+                + "; base path \(basePath)")
+        digest.bullet(
+            "files: \(counts.created) created, \(counts.updated) updated, \(counts.unchanged) unchanged, "
+                + "\(counts.kept) kept (never overwritten), \(counts.removed) removed")
+        digest.bullet("errors as \(errorFormat); unimplemented handlers answer 501, missing security hooks 401")
+        for warning in warnings.prefix(3) { digest.bullet("warning: \(warning)") }
+        if warnings.count > 3 { digest.bullet("\(warnings.count - 3) more warnings in the result") }
+        digest.next(nextSteps.prefix(2).joined(separator: "; then "))
+        return digest
+    }
+}

@@ -1,0 +1,298 @@
+import BackendCore
+import Foundation
+import Testing
+
+@testable import Scaffold
+
+/// Fixtures folder beside this file (excluded from the target's sources).
+let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
+
+func temporaryFolder(_ name: String = "scaffold") -> String {
+    NSTemporaryDirectory() + "\(name)-\(UUID().uuidString)"
+}
+
+/// Every regular file under `folder`, relative path -> bytes.
+func tree(_ folder: String) -> [String: [UInt8]] {
+    var result: [String: [UInt8]] = [:]
+    guard let enumerator = FileManager.default.enumerator(atPath: folder) else { return result }
+    while let relative = enumerator.nextObject() as? String {
+        var isFolder: ObjCBool = false
+        let path = folder + "/" + relative
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue {
+            result[relative] = [UInt8](FileManager.default.contents(atPath: path) ?? Data())
+        }
+    }
+    return result
+}
+
+func write(_ text: String, to path: String) throws {
+    try FileManager.default.createDirectory(
+        atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+}
+
+func scaffold(_ spec: String, into output: String, force: Bool = false, dryRun: Bool = false) throws -> ScaffoldResult {
+    try Scaffolder().run(
+        ScaffoldRequest(spec: spec, framework: "express", output: output, force: force, dryRun: dryRun))
+}
+
+func expectFailure(_ code: BackendError.Code, containing text: String, _ work: () throws -> Void) {
+    do {
+        try work()
+        Issue.record("expected a \(code) error containing '\(text)'")
+    } catch let error as BackendError {
+        #expect(error.code == code)
+        #expect(error.message.contains(text), "message: \(error.message)")
+    } catch {
+        Issue.record("unexpected error \(error)")
+    }
+}
+
+@Suite struct ScaffoldGoldenTests {
+    /// The petstore output matches the recorded files byte for byte (SENIOR_BACKEND_RECORD_GOLDEN=1 re-records).
+    @Test func petstoreMatchesGoldenFiles() throws {
+        let output = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        _ = try scaffold(fixtures + "/petstore-expanded.yaml", into: output)
+        let produced = tree(output)
+        let goldenFolder = fixtures + "/golden/petstore-expanded"
+        if ProcessInfo.processInfo.environment["SENIOR_BACKEND_RECORD_GOLDEN"] == "1" {
+            try? FileManager.default.removeItem(atPath: goldenFolder)
+            for (path, bytes) in produced {
+                try write(String(decoding: bytes, as: UTF8.self), to: goldenFolder + "/" + path)
+            }
+        }
+        let golden = tree(goldenFolder)
+        #expect(!golden.isEmpty, "no golden files: run with SENIOR_BACKEND_RECORD_GOLDEN=1")
+        #expect(Set(produced.keys) == Set(golden.keys))
+        for (path, bytes) in produced.sorted(by: { $0.key < $1.key }) {
+            #expect(bytes == golden[path], "\(path) differs from its golden file")
+        }
+    }
+
+    @Test func sameSpecGivesByteIdenticalOutput() throws {
+        let first = temporaryFolder()
+        let second = temporaryFolder()
+        defer {
+            try? FileManager.default.removeItem(atPath: first)
+            try? FileManager.default.removeItem(atPath: second)
+        }
+        for spec in ["petstore-expanded.yaml", "security.yaml", "polymorphism.yaml", "schema-types-3.1.yaml"] {
+            _ = try scaffold(fixtures + "/" + spec, into: first, force: true)
+            _ = try scaffold(fixtures + "/" + spec, into: second, force: true)
+        }
+        let left = tree(first)
+        #expect(!left.isEmpty)
+        #expect(left == tree(second))
+    }
+}
+
+@Suite struct ScaffoldLayoutTests {
+    @Test func handEditUnderGeneratedIsRefusedWithoutForceAndHandlersAreNeverOverwritten() throws {
+        let output = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let spec = fixtures + "/petstore-expanded.yaml"
+        let first = try scaffold(spec, into: output)
+        #expect(first.counts.created == first.files.count)
+
+        let again = try scaffold(spec, into: output)
+        #expect(again.counts.created == 0 && again.counts.updated == 0)
+        #expect(again.files.filter { !$0.generated }.allSatisfy { $0.action == "kept" })
+
+        let handler = output + "/src/handlers/findPets.ts"
+        try write("// mine\n", to: handler)
+        let types = output + "/src/generated/types.ts"
+        try write("// edited by hand\n", to: types)
+        expectFailure(.refused, containing: "src/generated/types.ts") { _ = try scaffold(spec, into: output) }
+
+        let dry = try scaffold(spec, into: output, dryRun: true)
+        #expect(dry.status == "dry_run")
+        #expect(dry.warnings.first?.contains("src/generated/types.ts") == true)
+        #expect(try String(contentsOfFile: types, encoding: .utf8) == "// edited by hand\n")
+
+        let forced = try scaffold(spec, into: output, force: true)
+        #expect(forced.files.first { $0.path == "src/generated/types.ts" }?.action == "updated")
+        #expect(try String(contentsOfFile: types, encoding: .utf8).contains("export type Pet = NewPet & {"))
+        #expect(try String(contentsOfFile: handler, encoding: .utf8) == "// mine\n")
+    }
+
+    @Test func dryRunWritesNothing() throws {
+        let output = temporaryFolder()
+        let result = try scaffold(fixtures + "/petstore-expanded.yaml", into: output, dryRun: true)
+        #expect(result.status == "dry_run")
+        #expect(result.counts.created == result.files.count)
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
+    @Test func operationsOfAVanishedPathAreRemovedFromGeneratedOnly() throws {
+        let output = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let specFile = output + "-spec.yaml"
+        defer { try? FileManager.default.removeItem(atPath: specFile) }
+        let two = """
+            openapi: 3.0.3
+            info: {title: T, version: "1"}
+            paths:
+              /a: {get: {operationId: getA, responses: {'200': {description: ok}}}}
+              /b: {get: {operationId: getB, responses: {'200': {description: ok}}}}
+            """
+        try write(two, to: specFile)
+        _ = try scaffold(specFile, into: output)
+        try write(two.replacingOccurrences(of: "getB", with: "getC"), to: specFile)
+        let result = try scaffold(specFile, into: output)
+        #expect(result.files.contains { $0.path == "src/handlers/getC.ts" && $0.action == "created" })
+        // The old handler is the user's: it stays.
+        #expect(FileManager.default.fileExists(atPath: output + "/src/handlers/getB.ts"))
+        let registry = try String(contentsOfFile: output + "/src/generated/handler-registry.ts", encoding: .utf8)
+        #expect(registry.contains("getC") && !registry.contains("getB"))
+    }
+}
+
+@Suite struct ScaffoldSpecTests {
+    @Test func swagger2GetsAClearMessage() {
+        expectFailure(.invalidInput, containing: "Swagger 2.0") {
+            _ = try scaffold(fixtures + "/swagger2-petstore.yaml", into: temporaryFolder())
+        }
+    }
+
+    @Test func fastifyAndKoaAreNotImplementedYet() {
+        for framework in ["fastify", "koa"] {
+            expectFailure(.invalidInput, containing: "not implemented yet") {
+                _ = try Scaffolder().run(
+                    ScaffoldRequest(
+                        spec: fixtures + "/petstore-expanded.yaml", framework: framework, output: temporaryFolder()))
+            }
+        }
+    }
+
+    @Test func jsonSpecsGoThroughTheJSONParser() throws {
+        let output = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let specFile = output + "-spec.json"
+        defer { try? FileManager.default.removeItem(atPath: specFile) }
+        // A surrogate pair escape, which libyaml rejects.
+        try write(
+            #"{"openapi":"3.1.0","info":{"title":"Emoji \ud83d\ude00","version":"1"},"paths":{"/x":{"get":{"operationId":"getX","responses":{"200":{"description":"ok"}}}}}}"#,
+            to: specFile)
+        let result = try scaffold(specFile, into: output)
+        #expect(result.title == "Emoji 😀")
+        #expect(result.operations.map(\.operationId) == ["getX"])
+    }
+
+    @Test func aMissingRefIsNamedWithWhereItStands() throws {
+        let specFile = temporaryFolder() + ".yaml"
+        defer { try? FileManager.default.removeItem(atPath: specFile) }
+        try write(
+            """
+            openapi: 3.0.3
+            info: {title: T, version: "1"}
+            paths:
+              /x:
+                post:
+                  requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Nope'}}}}
+                  responses: {'200': {description: ok}}
+            """, to: specFile)
+        expectFailure(.invalidInput, containing: "#/components/schemas/Nope") {
+            _ = try scaffold(specFile, into: temporaryFolder())
+        }
+    }
+
+    @Test func staticRoutesComeBeforeParameterRoutesAndPathsUseExpressSyntax() throws {
+        let specFile = temporaryFolder() + ".yaml"
+        defer { try? FileManager.default.removeItem(atPath: specFile) }
+        try write(
+            """
+            openapi: 3.0.3
+            info: {title: T, version: "1"}
+            servers: [{url: /api/v1}]
+            paths:
+              /pets/{pet-id}:
+                get:
+                  parameters: [{name: pet-id, in: path, required: true, schema: {type: string}}]
+                  responses: {'200': {description: ok}}
+              /pets/mine: {get: {operationId: mine, responses: {'200': {description: ok}}}}
+              /pets: {get: {operationId: list, responses: {'200': {description: ok}}}}
+            """, to: specFile)
+        let result = try scaffold(specFile, into: temporaryFolder(), dryRun: true)
+        #expect(result.operations.map(\.path) == ["/pets", "/pets/mine", "/pets/{pet-id}"])
+        #expect(result.operations.last?.expressPath == "/pets/:pet_id")
+        #expect(result.operations.last?.operationId == "getPetsPetId")
+        #expect(result.basePath == "/api/v1")
+    }
+
+    @Test func hostileNamesStayInsideTheOutputFolder() throws {
+        let output = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let specFile = output + "-spec.yaml"
+        defer { try? FileManager.default.removeItem(atPath: specFile) }
+        try write(
+            """
+            openapi: 3.1.0
+            info: {title: "../../etc", version: "1"}
+            paths:
+              /a: {get: {operationId: "../../../etc/passwd", responses: {'200': {description: ok}}}}
+              /b: {get: {operationId: "/abs/olute", responses: {'200': {description: ok}}}}
+              /c: {get: {operationId: "délete ☃", responses: {'200': {description: ok}}}}
+              /d: {get: {operationId: "delete", responses: {'200': {description: ok}}}}
+            components:
+              schemas:
+                "../Evil": {type: string}
+                "class": {type: integer}
+            """, to: specFile)
+        let result = try scaffold(specFile, into: output)
+        #expect(result.operations.map(\.operationId) == ["etcPasswd", "absOlute", "dLete", "delete_"])
+        for file in result.files {
+            #expect(!file.path.contains(".."))
+            #expect(FileManager.default.fileExists(atPath: output + "/" + file.path))
+        }
+        let types = try String(contentsOfFile: output + "/src/generated/types.ts", encoding: .utf8)
+        #expect(types.contains("export type Evil = string;") && types.contains("export type Class = number;"))
+        expectFailure(.refused, containing: "..") { _ = try scaffold(specFile, into: output + "/../x") }
+    }
+
+    @Test func typesCoverAllOfOneOfEnumsNullableAndTypeArrays() throws {
+        let specFile = temporaryFolder() + ".yaml"
+        let output = temporaryFolder()
+        defer {
+            try? FileManager.default.removeItem(atPath: specFile)
+            try? FileManager.default.removeItem(atPath: output)
+        }
+        try write(
+            """
+            openapi: 3.0.3
+            info: {title: T, version: "1"}
+            paths: {}
+            components:
+              schemas:
+                Base: {type: object, required: [id], properties: {id: {type: integer}}}
+                Cat: {allOf: [{$ref: '#/components/schemas/Base'}, {type: object, properties: {meows: {type: boolean}}}]}
+                Dog: {type: object, properties: {barks: {type: boolean}}}
+                Pet: {oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]}
+                Status: {type: string, enum: [active, "on hold"]}
+                Note: {type: string, nullable: true}
+                Tags: {type: array, items: {type: string}}
+                Bag: {type: object, additionalProperties: {type: integer}}
+                Range: {type: integer, minimum: 1, exclusiveMinimum: true}
+                Tree: {type: object, properties: {children: {type: array, items: {$ref: '#/components/schemas/Tree'}}}}
+            """, to: specFile)
+        _ = try scaffold(specFile, into: output)
+        let types = try String(contentsOfFile: output + "/src/generated/types.ts", encoding: .utf8)
+        #expect(types.contains("export type Cat = Base & {\n  meows?: boolean;\n};"))
+        #expect(types.contains("export type Pet = (Cat | Dog);"))
+        #expect(types.contains(#"export type Status = "active" | "on hold";"#))
+        #expect(types.contains("export type Note = string | null;"))
+        #expect(types.contains("export type Tags = Array<string>;"))
+        #expect(types.contains("export type Bag = Record<string, number>;"))
+        #expect(types.contains("children?: Array<Tree>;"))
+        let schemas = try String(contentsOfFile: output + "/src/generated/schemas.ts", encoding: .utf8)
+        #expect(schemas.contains("Range: { type: \"integer\", exclusiveMinimum: 1 }"))
+
+        let spec31 = fixtures + "/schema-types-3.1.yaml"
+        _ = try scaffold(spec31, into: output, force: true)
+    }
+
+    @Test func manifestHashesAreFNV1a64() {
+        #expect(FNV1a.hex([]) == "cbf29ce484222325")
+        #expect(FNV1a.hex(Array("a".utf8)) == "af63dc4c8601ec8c")
+    }
+}
