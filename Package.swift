@@ -89,7 +89,8 @@ let package = Package(
         ),
         .testTarget(name: "BackendCoreTests", dependencies: ["BackendCore"], swiftSettings: strictSettings),
         .testTarget(
-            name: "SchemaDiffTests", dependencies: ["SchemaDiff", "PostgresClient", "BackendCore"],
+            name: "SchemaDiffTests",
+            dependencies: ["SchemaDiff", "PostgresTestSupport", "PostgresClient", "BackendCore"],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings),
         .testTarget(

@@ -16,6 +16,8 @@ struct DiffBuilder {
     /// `"schema"."table"|column` of columns dropped or retyped.
     private var changedColumns: Set<String> = []
     private var swappedEnums: Set<String> = []
+    /// Domains dropped and created again because their base type or collation changes.
+    private var recreatedDomains: Set<String> = []
     /// Foreign keys dropped and re-added because the key they reference changes.
     private var rebuiltForeignKeys: Set<String> = []
 
@@ -71,6 +73,11 @@ struct DiffBuilder {
                 }
             }
         }
+        for (key, old) in source.domains {
+            if let new = target.domains[key], new.baseType != old.baseType || new.collation != old.collation {
+                recreatedDomains.insert(key)
+            }
+        }
         for (key, old) in source.functions {
             guard let new = target.functions[key] else {
                 droppedFunctions.insert(key)
@@ -93,7 +100,10 @@ struct DiffBuilder {
                     view.dependsOnRelations.contains { goneTables.contains($0) || goneViews.contains($0) }
                     || view.dependsOnColumns.contains { changedColumns.contains($0) }
                     || view.dependsOnFunctions.contains { droppedFunctions.contains($0) }
-                    || view.dependsOnTypes.contains { swappedEnums.contains($0) || target.enums[$0] == nil }
+                    || view.dependsOnTypes.contains {
+                        swappedEnums.contains($0) || recreatedDomains.contains($0)
+                            || (target.enums[$0] == nil && target.domains[$0] == nil)
+                    }
                 if affected {
                     goneViews.insert(key)
                     changed = true
@@ -156,6 +166,7 @@ struct DiffBuilder {
         createSchemasAndExtensions()
         createCollations()
         changeEnums()
+        changeDomains()
         createSequences()
         createFunctions(needingTables: false)
         createTables()
@@ -399,6 +410,65 @@ struct DiffBuilder {
         }
     }
 
+    /// Keys in an order where each domain comes after the domain it is based on.
+    static func domainOrder(_ keys: Set<String>, _ domains: [String: DomainObject]) -> [String] {
+        var order: [String] = []
+        var visited: Set<String> = []
+        func visit(_ key: String) {
+            guard keys.contains(key), visited.insert(key).inserted else { return }
+            if let base = domains[key]?.baseType {
+                for other in keys.sorted() where other != key && uses(base, other) { visit(other) }
+            }
+            order.append(key)
+        }
+        for key in keys.sorted() { visit(key) }
+        return order
+    }
+
+    /// Domains: created (constraints `NOT VALID` ones added afterwards), recreated when the base type or
+    /// collation changes, otherwise altered in place; checks on an existing domain are added `NOT VALID`
+    /// then validated. Dropped among the leftovers, after the tables that used them.
+    private mutating func changeDomains() {
+        for key in Self.domainOrder(Set(target.domains.keys), target.domains) {
+            let new = target.domains[key]!
+            let constraints = new.constraints.sorted { $0.key < $1.key }
+            guard let old = source.domains[key], !recreatedDomains.contains(key) else {
+                if recreatedDomains.contains(key) { add("DROP DOMAIN \(key)", [.dataLoss], destructive: true) }
+                var sql = "CREATE DOMAIN \(key) AS \(new.baseType)"
+                if let collation = new.collation { sql += " COLLATE \(collation)" }
+                if let expression = new.defaultExpression { sql += " DEFAULT \(expression)" }
+                if new.notNull { sql += " NOT NULL" }
+                for (name, definition) in constraints where !definition.hasSuffix("NOT VALID") {
+                    sql += " CONSTRAINT \(name) \(definition)"
+                }
+                add(sql)
+                for (name, definition) in constraints where definition.hasSuffix("NOT VALID") {
+                    add("ALTER DOMAIN \(key) ADD CONSTRAINT \(name) \(definition)")
+                }
+                continue
+            }
+            if old.defaultExpression != new.defaultExpression {
+                add("ALTER DOMAIN \(key) " + (new.defaultExpression.map { "SET DEFAULT \($0)" } ?? "DROP DEFAULT"))
+            }
+            for (name, definition) in old.constraints.sorted(by: { $0.key < $1.key })
+            where new.constraints[name] != definition {
+                add("ALTER DOMAIN \(key) DROP CONSTRAINT \(name)")
+            }
+            if old.notNull != new.notNull {
+                // Setting NOT NULL scans every column of the domain's type.
+                add("ALTER DOMAIN \(key) \(new.notNull ? "SET" : "DROP") NOT NULL", new.notNull ? [.longLock] : [])
+            }
+            for (name, definition) in constraints where old.constraints[name] != definition {
+                if definition.hasSuffix("NOT VALID") {
+                    add("ALTER DOMAIN \(key) ADD CONSTRAINT \(name) \(definition)")
+                } else {
+                    add("ALTER DOMAIN \(key) ADD CONSTRAINT \(name) \(definition) NOT VALID")
+                    add("ALTER DOMAIN \(key) VALIDATE CONSTRAINT \(name)")
+                }
+            }
+        }
+    }
+
     private func sequenceOptions(_ sequence: SequenceObject) -> String {
         "AS \(sequence.type) INCREMENT BY \(sequence.increment) MINVALUE \(sequence.minValue) "
             + "MAXVALUE \(sequence.maxValue) START WITH \(sequence.start) CACHE \(sequence.cache) "
@@ -608,6 +678,10 @@ struct DiffBuilder {
             }
             add("DROP SEQUENCE \(key)")
         }
+        for key in Self.domainOrder(Set(source.domains.keys), source.domains).reversed()
+        where target.domains[key] == nil {
+            add("DROP DOMAIN \(key)", [.dataLoss], destructive: true)
+        }
         for key in source.enums.keys.sorted() where target.enums[key] == nil { add("DROP TYPE \(key)") }
         for key in source.collations.keys.sorted() where target.collations[key] == nil {
             add("DROP COLLATION \(key)")
@@ -723,30 +797,46 @@ struct DiffBuilder {
         }
     }
 
-    private mutating func grant(_ object: String, old: [String], new: [String]) {
+    /// `GRANT`/`REVOKE` from `old` to `new` (entries as `role PRIVILEGE [WITH GRANT OPTION]`) on `kind object`.
+    private mutating func grant(_ kind: String, _ object: String, old: [String], new: [String]) {
         func parts(_ entry: String) -> (String, String) {
             let words = entry.split(separator: " ").map(String.init)
             return (words.first ?? "PUBLIC", words.count > 1 ? words[1] : "SELECT")
         }
         for entry in old where !new.contains(entry) {
             let (role, privilege) = parts(entry)
-            add("REVOKE \(privilege) ON TABLE \(object) FROM \(role)")
+            add("REVOKE \(privilege) ON \(kind) \(object) FROM \(role)")
         }
         for entry in new where !old.contains(entry) {
             let (role, privilege) = parts(entry)
             let option = entry.hasSuffix("WITH GRANT OPTION") ? " WITH GRANT OPTION" : ""
-            add("GRANT \(privilege) ON TABLE \(object) TO \(role)\(option)")
+            add("GRANT \(privilege) ON \(kind) \(object) TO \(role)\(option)")
         }
     }
 
+    /// What PostgreSQL grants a new function or procedure beyond its owner.
+    static let defaultRoutinePrivileges = ["PUBLIC EXECUTE"]
+
     private mutating func changePrivileges() {
+        for (key, schema) in target.schemas.sorted(by: { $0.key < $1.key }) {
+            grant("SCHEMA", key, old: source.schemas[key]?.privileges ?? [], new: schema.privileges)
+        }
+        for (key, sequence) in target.sequences.sorted(by: { $0.key < $1.key }) {
+            grant("SEQUENCE", key, old: source.sequences[key]?.privileges ?? [], new: sequence.privileges)
+        }
         for (key, table) in target.tables.sorted(by: { $0.key < $1.key }) {
             let old = createdTables.contains(key) ? [] : source.tables[key]?.privileges ?? []
-            grant(key, old: old, new: table.privileges)
+            grant("TABLE", key, old: old, new: table.privileges)
         }
         for (key, view) in target.views.sorted(by: { $0.key < $1.key }) {
             let old = createdViews.contains(key) ? [] : source.views[key]?.privileges ?? []
-            grant(key, old: old, new: view.privileges)
+            grant("TABLE", key, old: old, new: view.privileges)
+        }
+        for (key, function) in target.functions.sorted(by: { $0.key < $1.key }) {
+            let existing = droppedFunctions.contains(key) ? nil : source.functions[key]?.privileges
+            grant(
+                function.kind == "p" ? "PROCEDURE" : "FUNCTION", key,
+                old: existing ?? Self.defaultRoutinePrivileges, new: function.privileges)
         }
     }
 
@@ -761,6 +851,10 @@ struct DiffBuilder {
         }
         for (key, item) in target.enums.sorted(by: { $0.key < $1.key }) {
             comment("TYPE", key, old: swappedEnums.contains(key) ? nil : source.enums[key]?.comment, new: item.comment)
+        }
+        for (key, item) in target.domains.sorted(by: { $0.key < $1.key }) {
+            let old = recreatedDomains.contains(key) ? nil : source.domains[key]?.comment
+            comment("DOMAIN", key, old: old, new: item.comment)
         }
         for (key, item) in target.sequences.sorted(by: { $0.key < $1.key }) {
             comment("SEQUENCE", key, old: source.sequences[key]?.comment, new: item.comment)

@@ -85,6 +85,28 @@ public struct MigrationPlanner: Sendable {
             throw BackendError(.invalidInput, "the target script does not load into a fresh database: \(error.message)")
         }
         let target = try SchemaModel.load(from: try targetShadow.connect())
+        return try prove(live: live, liveURL: liveURL, start: start, target: target, allowDestructive: allowDestructive)
+    }
+
+    /// Plans from the live database to the schema of a second database, read from its catalog directly (no
+    /// shadow for the target); the proof still runs on shadows of the live server. A target that is the
+    /// live database itself gives an empty, proven plan.
+    public func plan(liveURL: String, targetURL: String, allowDestructive: Bool) throws(BackendError) -> MigrationPlan {
+        let live = try PostgresConnection.connect(liveURL)
+        let start = try SchemaModel.load(from: live)
+        let target: SchemaModel
+        do {
+            target = try SchemaModel.load(from: try PostgresConnection.connect(targetURL))
+        } catch {
+            throw BackendError(error.code, "cannot read the target database: \(error.message)")
+        }
+        return try prove(live: live, liveURL: liveURL, start: start, target: target, allowDestructive: allowDestructive)
+    }
+
+    /// Diffs `start` (the live schema) to `target` and proves up and down on a shadow copy of the live schema.
+    private func prove(
+        live: PostgresConnection, liveURL: String, start: SchemaModel, target: SchemaModel, allowDestructive: Bool
+    ) throws(BackendError) -> MigrationPlan {
         let change = SchemaDiffer(allowDestructive: allowDestructive).diff(from: start, to: target)
 
         var proof = ProofOutcome(passed: false, copyDifferences: [], upDifferences: [], downDifferences: [], error: nil)
@@ -155,6 +177,11 @@ public func plan(liveURL: String, targetSQL: String, allowDestructive: Bool) thr
     try MigrationPlanner().plan(liveURL: liveURL, targetSQL: targetSQL, allowDestructive: allowDestructive)
 }
 
+/// Plans `liveURL` -> the schema of the database at `targetURL` and proves the plan (see `MigrationPlanner`).
+public func plan(liveURL: String, targetURL: String, allowDestructive: Bool) throws(BackendError) -> MigrationPlan {
+    try MigrationPlanner().plan(liveURL: liveURL, targetURL: targetURL, allowDestructive: allowDestructive)
+}
+
 /// A throw-away database on the live server.
 struct ShadowDatabase {
     let name: String
@@ -179,23 +206,5 @@ struct ShadowDatabase {
 
     func drop(using server: PostgresConnection) {
         _ = try? server.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-    }
-}
-
-/// Connection strings pointed at another database of the same server.
-public enum ConnectionString {
-    /// The same connection (URI or key/value string) with the database replaced.
-    public static func replacingDatabase(in connection: String, with database: String) -> String {
-        let trimmed = connection.trimmingCharacters(in: .whitespaces)
-        guard trimmed.hasPrefix("postgres://") || trimmed.hasPrefix("postgresql://") else {
-            return trimmed.isEmpty ? "dbname=\(database)" : "\(trimmed) dbname=\(database)"
-        }
-        let scheme = trimmed.range(of: "://")!.upperBound
-        let rest = trimmed[scheme...]
-        let queryStart = rest.firstIndex(of: "?") ?? rest.endIndex
-        let authority = rest[..<queryStart]
-        let query = rest[queryStart...]
-        let hostPart = authority.firstIndex(of: "/").map { authority[..<$0] } ?? authority
-        return String(trimmed[..<scheme]) + hostPart + "/" + database + query
     }
 }

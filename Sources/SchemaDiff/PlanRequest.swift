@@ -6,7 +6,9 @@ public struct PlanRequest: Codable, Sendable, Equatable {
     /// The live database (libpq string or URI); omitted: `DATABASE_URL`, then the `PG*` variables.
     public var connection: String?
     /// The target schema: a `.sql` file, or a folder whose `.sql` files are loaded in name order.
-    public var target: String
+    public var target: String?
+    /// Or a second database whose schema is the target (read directly, no shadow needed for it).
+    public var targetConnection: String?
     /// Where to write the migration files; without it the plan is only reported.
     public var output: String?
     /// Include destructive changes (drops, narrowing types); otherwise they are listed as pending.
@@ -14,17 +16,18 @@ public struct PlanRequest: Codable, Sendable, Equatable {
     /// A few words for the file names (default `schema_change`).
     public var slug: String?
 
-    public init(target: String, connection: String? = nil) {
+    public init(target: String?, connection: String? = nil) {
         self.target = target
         self.connection = connection
     }
 
     enum CodingKeys: String, CodingKey {
-        case connection, target, output, allowDestructive = "allow_destructive", slug
+        case connection, target, targetConnection = "target_connection", output
+        case allowDestructive = "allow_destructive", slug
     }
 
     /// The target script: the file, or the folder's `.sql` files joined in name order.
-    func targetSQL() throws(BackendError) -> String {
+    func targetSQL(_ target: String) throws(BackendError) -> String {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) else {
             throw .invalidInput("target \(target): no such file or folder")
@@ -73,14 +76,22 @@ public struct PlanMigration: Sendable {
     }
 
     public func run(_ request: PlanRequest) throws(BackendError) -> PlanResult {
-        let script = try request.targetSQL()
         let live = request.connection.flatMap { $0.isEmpty ? nil : $0 } ?? environment["DATABASE_URL"] ?? ""
         guard !live.isEmpty else {
             throw .invalidInput(
                 "connection: give the live database (or set DATABASE_URL); the shadow databases go on its server")
         }
-        let plan = try MigrationPlanner().plan(
-            liveURL: live, targetSQL: script, allowDestructive: request.allowDestructive == true)
+        let allow = request.allowDestructive == true
+        let plan: MigrationPlan
+        switch (request.target, request.targetConnection) {
+        case (let target?, nil):
+            plan = try MigrationPlanner().plan(
+                liveURL: live, targetSQL: try request.targetSQL(target), allowDestructive: allow)
+        case (nil, let targetURL?):
+            plan = try MigrationPlanner().plan(liveURL: live, targetURL: targetURL, allowDestructive: allow)
+        default:
+            throw .invalidInput("give exactly one of target (a .sql file or folder) and target_connection (a database)")
+        }
         var files: [String] = []
         if let output = request.output, plan.proof.passed {
             files = try MigrationWriter.write(

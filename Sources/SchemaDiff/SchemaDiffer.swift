@@ -5,9 +5,9 @@ import Foundation
 /// Order (drops before creates, dependents dropped before what they depend on, created after it):
 /// policies, triggers, views (dependents first), functions, foreign keys, other constraints, detached
 /// partitions, tables (children first), columns; then schemas, extensions, collations, enums (new values,
-/// or the rename/create/convert/drop swap when values go away or move), sequences, functions that need no
+/// or the rename/create/convert/drop swap when values go away or move), domains (base first), sequences, functions that need no
 /// table, tables (parents first), column changes, attachments, sequence ownership, leftover drops of
-/// sequences, enums, collations, extensions and schemas, constraints (primary and unique before foreign
+/// sequences, domains, enums, collations, extensions and schemas, constraints (primary and unique before foreign
 /// keys), indexes, functions over row types, views (dependencies first) and their indexes, triggers,
 /// policies, privileges, comments.
 ///
@@ -133,6 +133,20 @@ public struct SchemaDiffer: Sendable {
                 }
             }
             result.tables[key] = kept
+        }
+        for (key, old) in source.domains {
+            let new = target.domains[key]
+            if new == nil || new?.baseType != old.baseType || new?.collation != old.collation {
+                pending.append(
+                    PendingChange(
+                        object: key,
+                        reason: new == nil
+                            ? "dropping the domain fails on, or takes along, the columns of its type"
+                            : "changing a domain's base type or collation drops and recreates it",
+                        statements: new == nil
+                            ? ["DROP DOMAIN \(key)"] : ["DROP DOMAIN \(key)", "CREATE DOMAIN \(key) ..."]))
+                result.domains[key] = old
+            }
         }
         for (key, old) in source.enums {
             guard let new = target.enums[key], !EnumChange.isAppendOnly(old.labels, new.labels) else { continue }

@@ -4,7 +4,7 @@ import PostgresClient
 
 extension SchemaModel {
     /// Reads the schema of the database `connection` is on, with one catalog query per kind of object
-    /// (twelve in all, however large the schema), in one read-only repeatable-read transaction.
+    /// (thirteen in all, however large the schema), in one read-only repeatable-read transaction.
     public static func load(from connection: PostgresConnection) throws(BackendError) -> SchemaModel {
         try connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         do {
@@ -34,6 +34,7 @@ extension SchemaModel {
         for item in try rows(Queries.extensions, as: ExtensionObject.self) { model.extensions[item.name] = item }
         for item in try rows(Queries.collations, as: CollationObject.self) { model.collations[item.name] = item }
         for item in try rows(Queries.enums, as: EnumObject.self) { model.enums[item.name] = item }
+        for item in try rows(Queries.domains, as: DomainObject.self) { model.domains[item.name] = item }
         for item in try rows(Queries.sequences, as: SequenceObject.self) { model.sequences[item.name] = item }
         for row in try rows(Queries.tables, as: TableRow.self) {
             var columns: [String: ColumnObject] = [:]
@@ -63,7 +64,8 @@ extension SchemaModel {
         for row in try rows(Queries.functions, as: FunctionRow.self) {
             model.functions[row.signature] = FunctionObject(
                 signature: row.signature, kind: row.kind, definition: row.definition, result: row.result,
-                dependsOnRelations: (row.dependsOnRelations ?? []).sorted(), comment: row.comment)
+                dependsOnRelations: (row.dependsOnRelations ?? []).sorted(),
+                privileges: (row.privileges ?? []).sorted(), comment: row.comment)
         }
         for item in try rows(Queries.triggers, as: TriggerObject.self) {
             model.triggers["\(item.table).\(item.name)"] = item
@@ -106,6 +108,7 @@ extension SchemaModel {
         var definition: String
         var result: String?
         var dependsOnRelations: [String]?
+        var privileges: [String]?
         var comment: String?
     }
 }
@@ -130,15 +133,25 @@ enum Queries {
 
     static func privileges(_ acl: String, _ kind: String, _ owner: String) -> String {
         """
-        (SELECT json_agg(CASE WHEN p.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(p.grantee)) END
-             || ' ' || p.privilege_type || CASE WHEN p.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END)
-         FROM aclexplode(coalesce(\(acl), acldefault('\(kind)', \(owner)))) p WHERE p.grantee <> \(owner))
+        (SELECT json_agg(CASE WHEN ax.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(ax.grantee)) END
+             || ' ' || ax.privilege_type || CASE WHEN ax.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END)
+         FROM aclexplode(coalesce(\(acl), acldefault('\(kind)', \(owner)))) ax WHERE ax.grantee <> \(owner))
+        """
+    }
+
+    /// `privileges` as a JSON array sorted the way Swift sorts (byte order), never null.
+    static func sortedPrivileges(_ acl: String, _ kind: String, _ owner: String) -> String {
+        """
+        coalesce((SELECT json_agg(g ORDER BY g COLLATE "C") FROM json_array_elements_text(\(privileges(acl, kind, owner))) g),
+                 '[]'::json)
         """
     }
 
     static let schemas = json(
         """
-        SELECT quote_ident(n.nspname) AS name, obj_description(n.oid, 'pg_namespace') AS comment
+        SELECT quote_ident(n.nspname) AS name,
+               \(sortedPrivileges("n.nspacl", "n", "n.nspowner")) AS privileges,
+               obj_description(n.oid, 'pg_namespace') AS comment
         FROM pg_namespace n WHERE \(userSchema) AND \(notExtensionMember("n.oid", "pg_namespace"))
         """)
 
@@ -167,6 +180,21 @@ enum Queries {
         WHERE t.typtype = 'e' AND \(userSchema) AND \(notExtensionMember("t.oid", "pg_type"))
         """)
 
+    static let domains = json(
+        """
+        SELECT format('%I.%I', n.nspname, t.typname) AS name, format_type(t.typbasetype, t.typtypmod) AS "baseType",
+               t.typdefault AS "defaultExpression", t.typnotnull AS "notNull",
+               CASE WHEN t.typcollation <> bt.typcollation THEN format('%I.%I', cn.nspname, co.collname) END
+                   AS collation,
+               coalesce((SELECT json_object_agg(quote_ident(k.conname), pg_get_constraintdef(k.oid))
+                         FROM pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c'), '{}'::json)
+                   AS constraints,
+               obj_description(t.oid, 'pg_type') AS comment
+        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type bt ON bt.oid = t.typbasetype
+        LEFT JOIN pg_collation co ON co.oid = t.typcollation LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
+        WHERE t.typtype = 'd' AND \(userSchema) AND \(notExtensionMember("t.oid", "pg_type"))
+        """)
+
     static let sequences = json(
         """
         SELECT format('%I.%I', n.nspname, c.relname) AS name, format_type(s.seqtypid, NULL) AS type,
@@ -178,6 +206,7 @@ enum Queries {
                 JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
                 WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass
                   AND d.deptype = 'a' LIMIT 1) AS "ownedBy",
+               \(sortedPrivileges("c.relacl", "s", "c.relowner")) AS privileges,
                obj_description(c.oid, 'pg_class') AS comment
         FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE \(userSchema) AND \(notExtensionMember("c.oid", "pg_class"))
@@ -277,6 +306,7 @@ enum Queries {
                 JOIN pg_namespace rn ON rn.oid = rc.relnamespace
                 WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.refclassid = 'pg_type'::regclass)
                    AS "dependsOnRelations",
+               \(privileges("p.proacl", "f", "p.proowner")) AS privileges,
                obj_description(p.oid, 'pg_proc') AS comment
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
         WHERE p.prokind IN ('f', 'p') AND \(userSchema) AND \(notExtensionMember("p.oid", "pg_proc"))
@@ -303,7 +333,8 @@ enum Queries {
         """)
 
     static let all = [
-        schemas, extensions, collations, enums, sequences, tables, constraints, indexes, views, functions, triggers,
+        schemas, extensions, collations, enums, domains, sequences, tables, constraints, indexes, views, functions,
+        triggers,
         policies,
     ]
 }

@@ -10,6 +10,7 @@ public struct SchemaModel: Codable, Equatable, Sendable {
     public var extensions: [String: ExtensionObject] = [:]
     public var collations: [String: CollationObject] = [:]
     public var enums: [String: EnumObject] = [:]
+    public var domains: [String: DomainObject] = [:]
     public var sequences: [String: SequenceObject] = [:]
     public var tables: [String: TableObject] = [:]
     public var constraints: [String: ConstraintObject] = [:]
@@ -24,6 +25,8 @@ public struct SchemaModel: Codable, Equatable, Sendable {
 
 public struct SchemaObject: Codable, Equatable, Sendable {
     public var name: String
+    /// `role PRIVILEGE [WITH GRANT OPTION]` for each grant beyond the owner's, sorted.
+    public var privileges: [String]
     public var comment: String?
 }
 
@@ -48,6 +51,19 @@ public struct EnumObject: Codable, Equatable, Sendable {
     public var comment: String?
 }
 
+public struct DomainObject: Codable, Equatable, Sendable {
+    public var name: String
+    /// The base type as `format_type` prints it.
+    public var baseType: String
+    public var defaultExpression: String?
+    public var notNull: Bool
+    /// The domain's collation when it is not its base type's default.
+    public var collation: String?
+    /// Check constraints: quoted name -> `pg_get_constraintdef`.
+    public var constraints: [String: String]
+    public var comment: String?
+}
+
 public struct SequenceObject: Codable, Equatable, Sendable {
     public var name: String
     public var type: String
@@ -59,6 +75,7 @@ public struct SequenceObject: Codable, Equatable, Sendable {
     public var cycle: Bool
     /// `"schema"."table"."column"` when the sequence is `OWNED BY` a column.
     public var ownedBy: String?
+    public var privileges: [String]
     public var comment: String?
 }
 
@@ -153,6 +170,8 @@ public struct FunctionObject: Codable, Equatable, Sendable {
     public var result: String?
     /// Tables and views whose row types the signature uses.
     public var dependsOnRelations: [String]
+    /// Grants beyond the owner's, including the default `PUBLIC EXECUTE`.
+    public var privileges: [String]
     public var comment: String?
 }
 

@@ -34,6 +34,8 @@ struct Schema: AsyncParsableCommand {
     @Option(
         help: "Plan a migration from the live schema to this target .sql (file or folder); with --output, write it.")
     var compare: String?
+    @Option(help: "Plan against a second database whose schema is the target, instead of a .sql file.")
+    var compareConnection: String?
     @Flag(help: "With --compare: include drops and narrowing type changes.") var allowDestructive = false
     @Option(help: "With --compare: a few words for the file names.") var slug: String?
     @Option(name: .customLong("lint"), help: "Lint this migration file without connecting (repeatable).")
@@ -49,8 +51,8 @@ struct Schema: AsyncParsableCommand {
             try migrate()
             return
         }
-        if let compare {
-            try plan(compare)
+        if compare != nil || compareConnection != nil {
+            try plan()
             return
         }
         var request = AnalyzeRequest(connection: connection)
@@ -109,8 +111,9 @@ extension Schema {
 
 extension Schema {
     /// `--compare target.sql --output DIR`: plan, prove, and write when proven; exit 1 when the proof fails.
-    func plan(_ target: String) throws {
-        var request = PlanRequest(target: target, connection: connection)
+    func plan() throws {
+        var request = PlanRequest(target: compare, connection: connection)
+        request.targetConnection = compareConnection
         request.output = output
         request.allowDestructive = allowDestructive
         request.slug = slug

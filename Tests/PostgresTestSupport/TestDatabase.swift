@@ -29,8 +29,8 @@ public struct TestDatabase: Sendable {
         let cleaned = label.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
         name = "t_\(String(cleaned).prefix(40))_\(suffix)"
         let admin = try PostgresConnection.connect(adminURL)
-        try admin.query("CREATE DATABASE \(name)")
-        url = Self.replaceDatabase(in: adminURL, with: name)
+        try admin.query("CREATE DATABASE \(name) TEMPLATE template0")
+        url = ConnectionString.replacingDatabase(in: adminURL, with: name)
         if let script {
             let connection = try PostgresConnection.connect(url)
             try connection.execute(script: script)
@@ -39,17 +39,11 @@ public struct TestDatabase: Sendable {
         }
     }
 
+    public func connect() throws -> PostgresConnection { try PostgresConnection.connect(url) }
+
     public func drop() {
         guard let admin = try? PostgresConnection.connect(adminURL) else { return }
         _ = try? admin.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-    }
-
-    public static func replaceDatabase(in url: String, with database: String) -> String {
-        guard let slash = url.range(of: "/", options: .backwards, range: url.range(of: "@")!.upperBound..<url.endIndex)
-        else { return url + "/" + database }
-        let rest = url[slash.upperBound...]
-        let query = rest.firstIndex(of: "?").map { String(rest[$0...]) } ?? ""
-        return String(url[..<slash.upperBound]) + database + query
     }
 
     /// Reads `Fixtures/<name>.sql` beside the calling test file.

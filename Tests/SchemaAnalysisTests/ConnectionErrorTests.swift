@@ -34,7 +34,7 @@ import Testing
     }
 
     @Test func aMissingDatabaseIsClear() throws {
-        let url = TestDatabase.replaceDatabase(in: try Self.admin(), with: "no_such_database_here")
+        let url = ConnectionString.replacingDatabase(in: try Self.admin(), with: "no_such_database_here")
         let error = #expect(throws: BackendError.self) { try PostgresConnection.connect(url) }
         #expect(error?.message.contains("does not exist") == true, "\(String(describing: error))")
         #expect(error?.message.contains(Self.password(in: url)) == false)

@@ -1,6 +1,7 @@
 import BackendCore
 import Foundation
 import PostgresClient
+import PostgresTestSupport
 import SchemaDiff
 import Testing
 
@@ -11,7 +12,7 @@ import Testing
     /// fails when the case starts passing, so the list stays honest.
     static let knownFailures: [String: String] = [:]
 
-    static let cases = DiffTestDatabase.fixtureCases
+    static let cases = MigraFixtures.fixtureCases
 
     @Test func theFixturesAreThere() {
         #expect(Self.cases.count == 26, "Tests/SchemaDiffTests/Fixtures should hold the 26 migra cases")
@@ -19,7 +20,7 @@ import Testing
 
     @Test(arguments: cases)
     func upReachesTheTargetAndDownComesBack(caseName: String) throws {
-        try DiffTestDatabase.prepareCluster()
+        try MigraFixtures.prepareCluster()
         if let reason = Self.knownFailures[caseName] {
             withKnownIssue(Comment(rawValue: reason)) { try Self.check(caseName) }
         } else {
@@ -31,10 +32,10 @@ import Testing
     /// up reaches the target except for what is pending, down comes back.
     @Test(arguments: cases)
     func withoutAllowDestructiveNothingDestructiveRuns(caseName: String) throws {
-        try DiffTestDatabase.prepareCluster()
-        let live = try DiffTestDatabase("\(caseName)_safe", script: try DiffTestDatabase.fixture(caseName, "a"))
+        try MigraFixtures.prepareCluster()
+        let live = try TestDatabase("\(caseName)_safe", script: try MigraFixtures.fixture(caseName, "a"))
         defer { live.drop() }
-        let b = try DiffTestDatabase.fixture(caseName, "b")
+        let b = try MigraFixtures.fixture(caseName, "b")
         let plan = try SchemaDiff.plan(liveURL: live.url, targetSQL: b, allowDestructive: false)
         #expect(plan.proof.passed, "\(caseName): \(plan.proof)\nup:\n\(Self.render(plan.up))")
         #expect(plan.up.allSatisfy { !$0.destructive })
@@ -43,11 +44,11 @@ import Testing
     }
 
     static func check(_ caseName: String) throws {
-        let a = try DiffTestDatabase.fixture(caseName, "a")
-        let b = try DiffTestDatabase.fixture(caseName, "b")
-        let live = try DiffTestDatabase("\(caseName)_a", script: a)
+        let a = try MigraFixtures.fixture(caseName, "a")
+        let b = try MigraFixtures.fixture(caseName, "b")
+        let live = try TestDatabase("\(caseName)_a", script: a)
         defer { live.drop() }
-        let target = try DiffTestDatabase("\(caseName)_b", script: b)
+        let target = try TestDatabase("\(caseName)_b", script: b)
         defer { target.drop() }
         let plan = try SchemaDiff.plan(liveURL: live.url, targetSQL: b, allowDestructive: true)
         #expect(plan.proof.passed, "\(caseName): proof failed: \(plan.proof)\nup:\n\(render(plan.up))")

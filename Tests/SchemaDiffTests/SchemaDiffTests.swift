@@ -1,20 +1,21 @@
 import BackendCore
 import Foundation
 import PostgresClient
+import PostgresTestSupport
 import SchemaDiff
 import Testing
 
 @Suite(.serialized) struct SchemaDiffTests {
     static func extras() throws -> (a: String, b: String) {
-        (try DiffTestDatabase.fixture("own/extras", "a"), try DiffTestDatabase.fixture("own/extras", "b"))
+        (try MigraFixtures.fixture("own/extras", "a"), try MigraFixtures.fixture("own/extras", "b"))
     }
 
     /// Comments, grants, policies, RLS, a disabled trigger, a materialised view with an index, a check and
     /// a foreign key added to tables with rows: proven, and labelled the lock-aware way.
     @Test func extrasAreProvenAndLockAware() throws {
-        try DiffTestDatabase.prepareCluster()
+        try MigraFixtures.prepareCluster()
         let (a, b) = try Self.extras()
-        let live = try DiffTestDatabase("extras", script: a)
+        let live = try TestDatabase("extras", script: a)
         defer { live.drop() }
         let plan = try SchemaDiff.plan(liveURL: live.url, targetSQL: b, allowDestructive: false)
         #expect(plan.proof.passed, "\(plan.proof)")
@@ -40,7 +41,7 @@ import Testing
     }
 
     @Test func destructiveChangesWaitForPermission() throws {
-        let live = try DiffTestDatabase(
+        let live = try TestDatabase(
             "pending", script: "CREATE TABLE t (id int, gone text, narrow bigint); CREATE TABLE old_t (id int);")
         defer { live.drop() }
         let target = "CREATE TABLE t (id int, narrow integer, added text);"
@@ -61,8 +62,8 @@ import Testing
 
     @Test func filesAreWrittenOnlyForAProvenPlan() throws {
         let (a, b) = try Self.extras()
-        try DiffTestDatabase.prepareCluster()
-        let live = try DiffTestDatabase("writer", script: a)
+        try MigraFixtures.prepareCluster()
+        let live = try TestDatabase("writer", script: a)
         defer { live.drop() }
         let plan = try SchemaDiff.plan(liveURL: live.url, targetSQL: b, allowDestructive: false)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("diff-\(UUID().uuidString)")
@@ -93,7 +94,7 @@ import Testing
     }
 
     @Test func theCatalogIsReadWithAFixedNumberOfQueries() {
-        #expect(SchemaModel.catalogQueryCount == 12)
+        #expect(SchemaModel.catalogQueryCount == 13)
     }
 
     @Test func shadowURLsKeepEverythingButTheDatabase() {
@@ -107,10 +108,124 @@ import Testing
     }
 
     @Test func aTargetThatDoesNotLoadIsBadInput() throws {
-        let live = try DiffTestDatabase("badtarget")
+        let live = try TestDatabase("badtarget")
         defer { live.drop() }
         #expect(throws: BackendError.self) {
             try SchemaDiff.plan(liveURL: live.url, targetSQL: "CREATE TABLE (", allowDestructive: false)
+        }
+    }
+
+    /// Domains are read (base type, default, NOT NULL, checks, collation), created before the tables that
+    /// use them, altered in place with checks added NOT VALID then validated, and dropped only when allowed.
+    @Test func domainsAreDiffedAndProven() throws {
+        try MigraFixtures.prepareCluster()
+        let live = try TestDatabase(
+            "domains",
+            script: """
+                CREATE DOMAIN amount AS numeric(12,2) DEFAULT 0 CONSTRAINT amount_positive CHECK (VALUE >= 0);
+                CREATE DOMAIN label AS text COLLATE "C" NOT NULL;
+                CREATE DOMAIN legacy AS integer;
+                CREATE TABLE payments (id bigint, total amount, tag label);
+                INSERT INTO payments VALUES (1, 5, 'x');
+                """)
+        defer { live.drop() }
+        let model = try SchemaModel.load(from: try live.connect())
+        let amount = try #require(model.domains["public.amount"])
+        #expect(amount.baseType == "numeric(12,2)" && amount.defaultExpression == "0" && !amount.notNull)
+        #expect(amount.constraints == ["amount_positive": "CHECK ((VALUE >= (0)::numeric))"])
+        #expect(model.domains["public.label"]?.collation == "pg_catalog.\"C\"")
+        #expect(model.domains["public.label"]?.notNull == true)
+
+        let target = """
+            CREATE DOMAIN amount AS numeric(12,2) NOT NULL CONSTRAINT amount_small CHECK (VALUE < 1000000);
+            CREATE DOMAIN label AS text COLLATE "C" DEFAULT 'none';
+            CREATE DOMAIN short_label AS label CHECK (length(VALUE) < 20);
+            CREATE TABLE payments (id bigint, total amount, tag label, note short_label);
+            """
+        let safe = try SchemaDiff.plan(liveURL: live.url, targetSQL: target, allowDestructive: false)
+        #expect(safe.proof.passed, "\(safe.proof)")
+        let up = safe.up.map(\.sql)
+        #expect(up.contains("ALTER DOMAIN public.amount DROP DEFAULT"))
+        #expect(up.contains("ALTER DOMAIN public.amount DROP CONSTRAINT amount_positive"))
+        #expect(up.contains("ALTER DOMAIN public.amount SET NOT NULL"))
+        #expect(
+            up.contains(
+                "ALTER DOMAIN public.amount ADD CONSTRAINT amount_small CHECK ((VALUE < (1000000)::numeric)) NOT VALID")
+        )
+        #expect(up.contains("ALTER DOMAIN public.amount VALIDATE CONSTRAINT amount_small"))
+        #expect(up.contains("ALTER DOMAIN public.label SET DEFAULT 'none'::text"))
+        #expect(up.contains("ALTER DOMAIN public.label DROP NOT NULL"))
+        let create = try #require(up.firstIndex { $0.hasPrefix("CREATE DOMAIN public.short_label AS label") })
+        let column = try #require(up.firstIndex { $0.contains("ADD COLUMN \"note\" short_label") })
+        #expect(create < column)
+        #expect(!up.contains { $0.contains("DROP DOMAIN") })
+        #expect(safe.pending.map(\.object) == ["public.legacy"])
+        #expect(safe.down.contains { $0.sql == "DROP DOMAIN public.short_label" })
+
+        let full = try SchemaDiff.plan(liveURL: live.url, targetSQL: target, allowDestructive: true)
+        #expect(full.proof.passed, "\(full.proof)")
+        let drop = try #require(full.up.first { $0.sql == "DROP DOMAIN public.legacy" })
+        #expect(drop.destructive)
+    }
+
+    /// Grants on schemas, sequences and functions (and the default PUBLIC EXECUTE being revoked).
+    @Test func grantsOnSchemasSequencesAndFunctions() throws {
+        try MigraFixtures.prepareCluster()
+        let live = try TestDatabase(
+            "grants",
+            script: """
+                CREATE SCHEMA app;
+                GRANT CREATE ON SCHEMA app TO schemainspect_test_role;
+                CREATE SEQUENCE app.counter;
+                CREATE FUNCTION app.answer() RETURNS int LANGUAGE sql AS 'SELECT 42';
+                """)
+        defer { live.drop() }
+        let model = try SchemaModel.load(from: try live.connect())
+        #expect(model.schemas["app"]?.privileges == ["schemainspect_test_role CREATE"])
+        #expect(model.functions["app.answer()"]?.privileges == ["PUBLIC EXECUTE"])
+        let target = """
+            CREATE SCHEMA app;
+            GRANT USAGE ON SCHEMA app TO schemainspect_test_role WITH GRANT OPTION;
+            CREATE SEQUENCE app.counter;
+            GRANT USAGE, SELECT ON SEQUENCE app.counter TO schemainspect_test_role;
+            CREATE FUNCTION app.answer() RETURNS int LANGUAGE sql AS 'SELECT 42';
+            REVOKE EXECUTE ON FUNCTION app.answer() FROM PUBLIC;
+            GRANT EXECUTE ON FUNCTION app.answer() TO schemainspect_test_role;
+            CREATE FUNCTION app.fresh() RETURNS int LANGUAGE sql AS 'SELECT 1';
+            REVOKE EXECUTE ON FUNCTION app.fresh() FROM PUBLIC;
+            """
+        let plan = try SchemaDiff.plan(liveURL: live.url, targetSQL: target, allowDestructive: false)
+        #expect(plan.proof.passed, "\(plan.proof)")
+        let up = plan.up.map(\.sql)
+        #expect(up.contains("REVOKE CREATE ON SCHEMA app FROM schemainspect_test_role"))
+        #expect(up.contains("GRANT USAGE ON SCHEMA app TO schemainspect_test_role WITH GRANT OPTION"))
+        #expect(up.contains("GRANT SELECT ON SEQUENCE app.counter TO schemainspect_test_role"))
+        #expect(up.contains("GRANT USAGE ON SEQUENCE app.counter TO schemainspect_test_role"))
+        #expect(up.contains("REVOKE EXECUTE ON FUNCTION app.answer() FROM PUBLIC"))
+        #expect(up.contains("GRANT EXECUTE ON FUNCTION app.answer() TO schemainspect_test_role"))
+        #expect(up.contains("REVOKE EXECUTE ON FUNCTION app.fresh() FROM PUBLIC"))
+        #expect(plan.down.contains { $0.sql == "GRANT EXECUTE ON FUNCTION app.answer() TO PUBLIC" })
+    }
+
+    /// The target can be a second database, read from its catalog directly; itself gives an empty plan.
+    @Test func aSecondDatabaseCanBeTheTarget() throws {
+        try MigraFixtures.prepareCluster()
+        let (a, b) = try Self.extras()
+        let live = try TestDatabase("live_db", script: a)
+        defer { live.drop() }
+        let target = try TestDatabase("target_db", script: b)
+        defer { target.drop() }
+        let fromFile = try SchemaDiff.plan(liveURL: live.url, targetSQL: b, allowDestructive: false)
+        let plan = try SchemaDiff.plan(liveURL: live.url, targetURL: target.url, allowDestructive: false)
+        #expect(plan.proof.passed, "\(plan.proof)")
+        #expect(plan.up == fromFile.up && plan.down == fromFile.down)
+        let itself = try SchemaDiff.plan(liveURL: live.url, targetURL: live.url, allowDestructive: false)
+        #expect(itself.proof.passed && itself.isEmpty && itself.down.isEmpty)
+        #expect(throws: BackendError.self) {
+            try SchemaDiff.plan(
+                liveURL: live.url,
+                targetURL: ConnectionString.replacingDatabase(in: live.url, with: "no_such_database"),
+                allowDestructive: false)
         }
     }
 }

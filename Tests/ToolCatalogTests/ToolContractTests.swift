@@ -69,6 +69,8 @@ import Testing
                         toFile: folder + "/20260101000000_noop.up.sql", atomically: true, encoding: .utf8)
                     arguments["files"] = .array([.string(folder)])
                 }
+                // A second-database target is the test cluster too (a self-diff: an empty plan).
+                if arguments["target_connection"] != nil { arguments["target_connection"] = .string(url) }
                 // Plan examples get a target schema file.
                 if arguments["target"] != nil {
                     let target = NSTemporaryDirectory() + "contract-target-\(UUID().uuidString).sql"
