@@ -40,7 +40,7 @@ public enum ToolCatalog {
     }
 
     static func routeTool() throws(BackendError) -> Tool {
-        let router = try router()
+        let router = Lazy { () throws(BackendError) in try Self.router() }
         return Tool(
             name: "route_to_specialist",
             title: "Route a concern to its specialist",
@@ -50,7 +50,7 @@ public enum ToolCatalog {
             inputSchema: try schema("route_to_specialist.input"),
             outputSchema: try schema("route_to_specialist.output")
         ) { (request: RouteRequest, _) in
-            let result = try router.route(request)
+            let result = try router.get().route(request)
             return ToolReport(output: result, digest: result.digest)
         }
     }
@@ -65,8 +65,8 @@ public enum ToolCatalog {
     }
 
     static func decideTool(environment: [String: String]) throws(BackendError) -> Tool {
-        // A bad profiles folder is reported on every call rather than stopping the whole server.
-        let decider = Result { () throws(BackendError) in
+        // Built at the first call; a bad profiles folder is reported on every call rather than stopping the server.
+        let decider = Lazy { () throws(BackendError) in
             ProfileDecider(library: try profileLibrary(directory: environment[ProfileLibrary.environmentVariable]))
         }
         return Tool(
@@ -99,7 +99,7 @@ public enum ToolCatalog {
     }
 
     static func grillTool(environment: [String: String]) throws(BackendError) -> Tool {
-        let engine = Result { () throws(BackendError) in try grillEngine(environment: environment) }
+        let engine = Lazy { () throws(BackendError) in try grillEngine(environment: environment) }
         return Tool(
             name: "grill_next_question",
             title: "Ask the next forcing question",
