@@ -46,3 +46,24 @@ import Testing
         #expect(smallResult.catalogQueries == largeResult.catalogQueries)
     }
 }
+
+/// The type checks' fix SQL removes the finding and their undo SQL brings it back.
+@Suite(.serialized) struct TypeFixRoundTripTests {
+    @Test(arguments: [
+        "timestamp_without_time_zone", "money_type", "char_n_type", "json_instead_of_jsonb", "float_for_money",
+        "uuid_stored_as_text",
+    ])
+    func fixAndUndoRoundTrip(check: String) throws {
+        let database = try TestDatabase(check, script: try TestDatabase.fixture(check))
+        defer { database.drop() }
+        var request = AnalyzeRequest(connection: database.url)
+        request.checks = [check]
+        let analyzer = SchemaAnalyzer(environment: [:])
+        let finding = try #require(try analyzer.analyze(request).findings.first)
+        let connection = try database.connect()
+        try connection.execute(script: try #require(finding.fixSQL))
+        #expect(try analyzer.analyze(request).findings.isEmpty, "\(finding.fixSQL ?? "")")
+        try connection.execute(script: try #require(finding.undoSQL))
+        #expect(try analyzer.analyze(request).findings.map(\.object) == [finding.object], "\(finding.undoSQL ?? "")")
+    }
+}

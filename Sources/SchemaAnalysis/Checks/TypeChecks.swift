@@ -10,15 +10,10 @@ enum TypeChecks {
         summary: "timestamp without time zone stores wall-clock time with no zone: ambiguous across zones and DST."
     ) { catalog in
         catalog.columns.filter { $0.typeName == "timestamp" }.map { column in
-            let path = catalog.columnPath(column.tableOid, column.number)
-            let table = catalog.table(column.tableOid)?.qualifiedName ?? "?"
-            let name = quoteIdentifier(column.name)
-            return Finding(
-                check: "timestamp_without_time_zone", severity: .warning, object: path,
-                message: "\(path) is timestamp without time zone; store instants as timestamptz.",
-                evidence: ["rows": catalog.table(column.tableOid)?.estimatedRows ?? 0],
-                fixSQL: "ALTER TABLE \(table) ALTER COLUMN \(name) TYPE timestamptz USING \(name) AT TIME ZONE 'UTC';",
-                undoSQL: "ALTER TABLE \(table) ALTER COLUMN \(name) TYPE timestamp USING \(name) AT TIME ZONE 'UTC';")
+            retype(
+                "timestamp_without_time_zone", catalog, column, to: "timestamptz",
+                message: { "\($0) is timestamp without time zone; store instants as timestamptz." },
+                using: { column, _ in "\(column) AT TIME ZONE 'UTC'" })
         }
     }
 
@@ -28,14 +23,9 @@ enum TypeChecks {
             "money has a fixed scale set by lc_monetary and formats by locale: a restore under another locale misreads it."
     ) { catalog in
         catalog.columns.filter { $0.typeName == "money" }.map { column in
-            let (path, table, name) = names(catalog, column)
-            return Finding(
-                check: "money_type", severity: .warning, object: path,
-                message:
-                    "\(path) is money: its scale comes from the lc_monetary setting, its text form is locale-formatted and it holds no currency; store amounts as numeric(p, s) (numeric(19, 2) covers money's range; pick the scale your currencies need).",
-                evidence: ["rows": rows(catalog, column)],
-                fixSQL: "ALTER TABLE \(table) ALTER COLUMN \(name) TYPE numeric(19, 2) USING \(name)::numeric(19, 2);",
-                undoSQL: "ALTER TABLE \(table) ALTER COLUMN \(name) TYPE money USING \(name)::money;")
+            retype("money_type", catalog, column, to: "numeric(19, 2)") {
+                "\($0) is money: its scale comes from the lc_monetary setting, its text form is locale-formatted and it holds no currency; store amounts as numeric(p, s) (numeric(19, 2) covers money's range; pick the scale your currencies need)."
+            }
         }
     }
 
@@ -44,14 +34,11 @@ enum TypeChecks {
         summary: "character(n) pads with blanks and ignores trailing blanks in comparisons; text is what is meant."
     ) { catalog in
         catalog.columns.filter { $0.typeName == "bpchar" && !namedLikeUUID($0) }.map { column in
-            let (path, table, name) = names(catalog, column)
-            return Finding(
-                check: "char_n_type", severity: .warning, object: path,
-                message:
-                    "\(path) is \(column.type): values are blank-padded to \(length(column) ?? 1) characters, trailing blanks are dropped on cast and ignored in comparisons, and it is no faster than text; use text (with a CHECK on length if the limit matters). Converting strips the padding.",
-                evidence: ["rows": rows(catalog, column), "length": Double(length(column) ?? 1)],
-                fixSQL: "ALTER TABLE \(table) ALTER COLUMN \(name) TYPE text;",
-                undoSQL: "ALTER TABLE \(table) ALTER COLUMN \(name) TYPE \(column.type);")
+            retype(
+                "char_n_type", catalog, column, to: "text", evidence: ["length": Double(length(column) ?? 1)],
+                message: {
+                    "\($0) is \(column.type): values are blank-padded to \(length(column) ?? 1) characters, trailing blanks are dropped on cast and ignored in comparisons, and it is no faster than text; use text (with a CHECK on length if the limit matters). Converting strips the padding."
+                }, using: nil)
         }
     }
 
@@ -82,14 +69,9 @@ enum TypeChecks {
         summary: "json is stored as text and reparsed on every access, has no equality and no GIN indexing; use jsonb."
     ) { catalog in
         catalog.columns.filter { $0.typeName == "json" }.map { column in
-            let (path, table, name) = names(catalog, column)
-            return Finding(
-                check: "json_instead_of_jsonb", severity: .warning, object: path,
-                message:
-                    "\(path) is json: it is kept as text and reparsed on every operator call, has no equality operator (no DISTINCT, GROUP BY, UNIQUE) and cannot take a GIN index; jsonb can. jsonb does not keep key order, whitespace or duplicate keys.",
-                evidence: ["rows": rows(catalog, column)],
-                fixSQL: "ALTER TABLE \(table) ALTER COLUMN \(name) TYPE jsonb USING \(name)::jsonb;",
-                undoSQL: "ALTER TABLE \(table) ALTER COLUMN \(name) TYPE json USING \(name)::json;")
+            retype("json_instead_of_jsonb", catalog, column, to: "jsonb") {
+                "\($0) is json: it is kept as text and reparsed on every operator call, has no equality operator (no DISTINCT, GROUP BY, UNIQUE) and cannot take a GIN index; jsonb can. jsonb does not keep key order, whitespace or duplicate keys."
+            }
         }
     }
 
@@ -103,14 +85,9 @@ enum TypeChecks {
             let lowered = column.name.lowercased()
             return ["float4", "float8"].contains(column.typeName) && moneyWords.contains { lowered.contains($0) }
         }.map { column in
-            let (path, table, name) = names(catalog, column)
-            return Finding(
-                check: "float_for_money", severity: .warning, object: path,
-                message:
-                    "\(path) is \(column.type) but its name says it holds money: binary floating point cannot represent most decimal fractions (0.1 + 0.2 <> 0.3), so sums and rounding drift; use numeric with a fixed scale (numeric(19, 4) here; pick the scale your amounts need).",
-                evidence: ["rows": rows(catalog, column)],
-                fixSQL: "ALTER TABLE \(table) ALTER COLUMN \(name) TYPE numeric(19, 4) USING \(name)::numeric(19, 4);",
-                undoSQL: "ALTER TABLE \(table) ALTER COLUMN \(name) TYPE \(column.type) USING \(name)::\(column.type);")
+            retype("float_for_money", catalog, column, to: "numeric(19, 4)") {
+                "\($0) is \(column.type) but its name says it holds money: binary floating point cannot represent most decimal fractions (0.1 + 0.2 <> 0.3), so sums and rounding drift; use numeric with a fixed scale (numeric(19, 4) here; pick the scale your amounts need)."
+            }
         }
     }
 
@@ -218,15 +195,33 @@ enum TypeChecks {
         catalog.columns.filter { column in
             ["text", "varchar", "bpchar"].contains(column.typeName) && namedLikeUUID(column)
         }.map { column in
-            let (path, table, name) = names(catalog, column)
-            return Finding(
-                check: "uuid_stored_as_text", severity: .warning, object: path,
-                message:
-                    "\(path) is \(column.type) but its name says it holds UUIDs: as text each takes 37 bytes instead of 16 (so do its indexes), malformed values are accepted and upper- and lower-case forms compare unequal; use the uuid type (the conversion fails on any value that is not a UUID).",
-                evidence: ["rows": rows(catalog, column)],
-                fixSQL: "ALTER TABLE \(table) ALTER COLUMN \(name) TYPE uuid USING \(name)::uuid;",
-                undoSQL: "ALTER TABLE \(table) ALTER COLUMN \(name) TYPE \(column.type) USING \(name)::\(column.type);")
+            retype("uuid_stored_as_text", catalog, column, to: "uuid") {
+                "\($0) is \(column.type) but its name says it holds UUIDs: as text each takes 37 bytes instead of 16 (so do its indexes), malformed values are accepted and upper- and lower-case forms compare unequal; use the uuid type (the conversion fails on any value that is not a UUID)."
+            }
         }
+    }
+
+    /// A warning whose fix changes the column to `newType` and whose undo changes it back.
+    ///
+    /// - Parameters:
+    ///   - message: the message, given the column's path.
+    ///   - using: the USING expression, given the quoted column and the type cast to; nil for none.
+    static func retype(
+        _ check: String, _ catalog: CatalogSnapshot, _ column: CatalogSnapshot.Column, to newType: String,
+        evidence: [String: Double] = [:], message: (String) -> String,
+        using: ((String, String) -> String)? = { "\($0)::\($1)" }
+    ) -> Finding {
+        let (path, table, name) = names(catalog, column)
+        let original =
+            column.typeName == "money" || column.typeName == "json" || column.typeName == "timestamp"
+            ? column.typeName : column.type
+        func alter(_ type: String) -> String {
+            "ALTER TABLE \(table) ALTER COLUMN \(name) TYPE \(type)\(using.map { " USING \($0(name, type))" } ?? "");"
+        }
+        return Finding(
+            check: check, severity: .warning, object: path, message: message(path),
+            evidence: evidence.merging(["rows": rows(catalog, column)]) { mine, _ in mine },
+            fixSQL: alter(newType), undoSQL: alter(original))
     }
 
     /// The column's path, its table's qualified name and its quoted name.
