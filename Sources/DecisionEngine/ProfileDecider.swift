@@ -242,7 +242,7 @@ public struct ProfileDecider: Sendable {
     static func round(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
 
     static func format(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        NumberText.plain(value)
     }
 }
 

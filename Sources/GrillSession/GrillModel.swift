@@ -103,6 +103,9 @@ public struct GrillResult: Codable, Sendable, Equatable {
     public var nextSpecialist: NextSpecialist?
     public var nextStep: String
 
+    /// A kill criterion stopped the session: an error result over MCP, exit status 1 on the CLI.
+    public var failedCheck: Bool { status == .stopped }
+
     enum CodingKeys: String, CodingKey {
         case session, stateFile = "state_file", status, question, missingFields = "missing_fields", answered, kill
         case decision, nextSpecialist = "next_specialist", nextStep = "next_step"

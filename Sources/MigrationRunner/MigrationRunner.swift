@@ -66,6 +66,9 @@ public struct ApplyResult: Codable, Sendable, Equatable {
     public var failure: Failure?
     public var nextStep: String
 
+    /// A file failed or the lint blocked the run: an error result over MCP, exit status 1 on the CLI.
+    public var failedCheck: Bool { status == .failed || status == .blockedByLint }
+
     enum CodingKeys: String, CodingKey {
         case database, status, dryRun = "dry_run", lint, steps, failure, nextStep = "next_step"
     }

@@ -49,6 +49,6 @@ extension AnalysisResult {
     }
 
     static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        NumberText.plain(value)
     }
 }

@@ -62,6 +62,9 @@ public struct PlanResult: Codable, Sendable, Equatable {
     public var files: [String]
     public var nextStep: String
 
+    /// The plan failed its proof: an error result over MCP, exit status 1 on the CLI.
+    public var failedCheck: Bool { !proof.passed }
+
     enum CodingKeys: String, CodingKey {
         case database, up, down, pending, proof, files, nextStep = "next_step"
     }

@@ -110,7 +110,7 @@ public enum ToolCatalog {
             outputSchema: try schema("grill_next_question.output")
         ) { (request: GrillRequest, _) in
             let result = try engine.get().handle(request)
-            return ToolReport(output: result, digest: result.digest, checkFailed: result.status == .stopped)
+            return ToolReport(output: result, digest: result.digest, checkFailed: result.failedCheck)
         }
     }
 
@@ -186,7 +186,7 @@ public enum ToolCatalog {
             outputSchema: try schema("plan_migration.output")
         ) { (request: PlanRequest, _) in
             let result = try await BlockingWork.run { () throws(BackendError) in try planner.run(request) }
-            return ToolReport(output: result, digest: result.digest, checkFailed: !result.proof.passed)
+            return ToolReport(output: result, digest: result.digest, checkFailed: result.failedCheck)
         }
     }
 
@@ -202,8 +202,7 @@ public enum ToolCatalog {
             outputSchema: try schema("apply_migration.output")
         ) { (request: ApplyRequest, _) in
             let result = try await BlockingWork.run { () throws(BackendError) in try runner.run(request) }
-            let failed = result.status == .failed || result.status == .blockedByLint
-            return ToolReport(output: result, digest: result.digest, checkFailed: failed)
+            return ToolReport(output: result, digest: result.digest, checkFailed: result.failedCheck)
         }
     }
 

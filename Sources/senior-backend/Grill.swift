@@ -26,6 +26,6 @@ struct Grill: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let result = try CommandOutput.run { try ToolCatalog.grillEngine(environment: environment).handle(request) }
         try CommandOutput.emit(result, digest: result.digest, json: report.json)
-        if result.status == .stopped { throw ExitCode(1) }
+        if result.failedCheck { throw ExitCode(1) }
     }
 }

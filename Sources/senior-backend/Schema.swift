@@ -85,7 +85,7 @@ extension Schema {
         let environment = ProcessInfo.processInfo.environment
         let result = try CommandOutput.run { try MigrationRunner(environment: environment).run(request) }
         try CommandOutput.emit(result, digest: result.digest, json: report.json)
-        if result.status == .failed || result.status == .blockedByLint { throw ExitCode(1) }
+        if result.failedCheck { throw ExitCode(1) }
     }
 }
 
@@ -120,6 +120,6 @@ extension Schema {
         let environment = ProcessInfo.processInfo.environment
         let result = try CommandOutput.run { try PlanMigration(environment: environment).run(request) }
         try CommandOutput.emit(result, digest: result.digest, json: report.json)
-        if !result.proof.passed { throw ExitCode(1) }
+        if result.failedCheck { throw ExitCode(1) }
     }
 }

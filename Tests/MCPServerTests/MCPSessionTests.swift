@@ -159,6 +159,20 @@ struct Harness {
         #expect(text.contains("arguments.extra"))
     }
 
+    @Test func errorResultsAreDigestsOfAtMostTwoHundredWords() async throws {
+        let harness = try Harness()
+        let extras = (0..<60).map { #""unknown_argument_number_\#($0)":true"# }.joined(separator: ",")
+        harness.send(
+            #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"route_to_specialist","arguments":{"concern":"slo",\#(extras)}}}"#
+        )
+        await harness.session.drain()
+        let result = try #require(harness.writer.messages.first?["result"])
+        #expect(result["isError"] == .bool(true))
+        let text = result["content"]?.arrayValue?.first?["text"]?.stringValue ?? ""
+        #expect(text.contains("unknown_argument_number_0"))
+        #expect(Digest.wordCount(text) <= Digest.maxWords)
+    }
+
     @Test func progressRisesAndCancellationSilencesTheCall() async throws {
         let harness = try Harness()
         harness.send(

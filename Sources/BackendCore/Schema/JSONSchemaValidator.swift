@@ -144,7 +144,7 @@ public struct JSONSchemaValidator: Sendable {
     }
 
     static func format(_ number: Double) -> String {
-        number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+        NumberText.plain(number)
     }
 
     static func preview(_ value: JSONValue) -> String {

@@ -42,8 +42,11 @@ public struct ToolCallResult: Sendable {
         self.isError = isError
     }
 
+    /// An error result; its text is a digest like any other, so it too stays within 200 words.
     public static func failure(_ error: BackendError) -> ToolCallResult {
-        ToolCallResult(digest: "**Error (\(error.code))**\n\(error.message)", structured: nil, isError: true)
+        var digest = Digest("Error (\(error.code))")
+        for line in error.message.split(separator: "\n") { digest.add(String(line)) }
+        return ToolCallResult(digest: digest.render(), structured: nil, isError: true)
     }
 }
 
