@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Errors, JSON, digests, redaction, schema validation and the tool abstraction. Pure.
@@ -44,6 +46,7 @@ let package = Package(
                 "BackendCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: strictSettings
@@ -51,9 +54,13 @@ let package = Package(
         // Applies migration files: lint, ledger, checksums, advisory lock, one transaction per file.
         .target(
             name: "MigrationRunner", dependencies: ["BackendCore", "PostgresClient"], swiftSettings: strictSettings),
-        // OpenAPI 3.x -> an Express TypeScript project (types, validators, security hooks, adapter).
+        // OpenAPI 3.x -> Express, Fastify or Koa TypeScript; a database -> OpenAPI + CRUD; routes -> OpenAPI.
         .target(
-            name: "Scaffold", dependencies: ["BackendCore", .product(name: "Yams", package: "Yams")],
+            name: "Scaffold",
+            dependencies: [
+                "BackendCore", "PostgresClient", .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
             swiftSettings: strictSettings),
         // Every tool, schema, reference and prompt, compiled into the binary.
         .target(
@@ -128,11 +135,13 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "ScaffoldTests", dependencies: ["Scaffold", "BackendCore"], exclude: ["Fixtures"],
+            name: "ScaffoldTests", dependencies: ["Scaffold", "BackendCore", "PostgresTestSupport", "PostgresClient"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "MCPServerTests",

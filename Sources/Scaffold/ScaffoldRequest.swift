@@ -1,10 +1,21 @@
-/// Input of `scaffold` (schema: `schemas/scaffold.input.json`).
+import BackendCore
+
+/// Input of `scaffold` (schema: `schemas/scaffold.input.json`). Exactly one source: `spec`, `from_db` or
+/// `generate_spec`.
 public struct ScaffoldRequest: Codable, Sendable, Equatable {
-    /// Path of the OpenAPI 3.0/3.1 document (`.json` is read as JSON, anything else as YAML).
-    public var spec: String
-    /// `express` (default). `fastify` and `koa` are accepted by the schema and refused as not implemented yet.
+    /// The OpenAPI 3.x document: a path (`.json` is read as JSON, anything else as YAML) or an http(s) URL.
+    public var spec: String?
+    /// A PostgreSQL connection string: introspect it (read-only) into an OpenAPI 3.1 document and a CRUD project.
+    public var fromDb: String?
+    /// A folder of Express, Fastify or Koa TypeScript/JavaScript: its routes become an OpenAPI 3.1 document.
+    public var generateSpec: String?
+    /// With `from_db`: the PostgreSQL schema to introspect (default `public`).
+    public var dbSchema: String?
+    /// A folder of the user's mustache templates overriding ours by file name.
+    public var templates: String?
+    /// `express` (default), `fastify` or `koa`.
     public var framework: String?
-    /// The project folder; nothing is written outside it.
+    /// The project folder (or, with `generate_spec`, the spec file to write); nothing is written outside it.
     public var output: String
     /// Overwrite hand edits under `src/generated/` (handlers and `src/app.ts` are still never overwritten).
     public var force: Bool?
@@ -14,10 +25,15 @@ public struct ScaffoldRequest: Codable, Sendable, Equatable {
     public var errorFormat: String?
 
     public init(
-        spec: String, framework: String? = nil, output: String, force: Bool? = nil, dryRun: Bool? = nil,
+        spec: String? = nil, fromDb: String? = nil, generateSpec: String? = nil, dbSchema: String? = nil,
+        templates: String? = nil, framework: String? = nil, output: String, force: Bool? = nil, dryRun: Bool? = nil,
         errorFormat: String? = nil
     ) {
         self.spec = spec
+        self.fromDb = fromDb
+        self.generateSpec = generateSpec
+        self.dbSchema = dbSchema
+        self.templates = templates
         self.framework = framework
         self.output = output
         self.force = force
@@ -26,9 +42,34 @@ public struct ScaffoldRequest: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case spec, framework, output, force
+        case spec
+        case fromDb = "from_db"
+        case generateSpec = "generate_spec"
+        case dbSchema = "db_schema"
+        case templates, framework, output, force
         case dryRun = "dry_run"
         case errorFormat = "error_format"
+    }
+
+    /// Where the run starts from.
+    public enum Source: Equatable, Sendable {
+        case spec(String)
+        case database(String)
+        case routes(String)
+    }
+
+    /// The one source given, or an error naming the choice.
+    public func source() throws(BackendError) -> Source {
+        let given = [spec.map(Source.spec), fromDb.map(Source.database), generateSpec.map(Source.routes)]
+            .compactMap { $0 }
+        guard given.count == 1, let source = given.first else {
+            throw BackendError.invalidInput(
+                given.isEmpty
+                    ? "give one source: spec (an OpenAPI document), from_db (a connection string) or generate_spec "
+                        + "(a folder of routes)"
+                    : "give one source only: spec, from_db and generate_spec exclude each other")
+        }
+        return source
     }
 }
 
@@ -38,13 +79,15 @@ public struct ScaffoldResult: Codable, Sendable, Equatable {
         public var operationId: String
         public var method: String
         public var path: String
-        public var expressPath: String
+        /// The path in the framework's route syntax (`/pets/:id`).
+        public var route: String
+        /// The handler's file (scaffold), or where the route was found (`generate_spec`: `file:line`).
         public var handlerFile: String
         public var secured: Bool
 
         enum CodingKeys: String, CodingKey {
             case operationId = "operation_id", method, path
-            case expressPath = "express_path", handlerFile = "handler_file", secured
+            case route, handlerFile = "handler_file", secured
         }
     }
 
@@ -67,6 +110,8 @@ public struct ScaffoldResult: Codable, Sendable, Equatable {
 
     /// `written` or `dry_run`.
     public var status: String
+    /// `spec`, `from_db` or `generate_spec`.
+    public var source: String
     public var spec: String
     public var openapiVersion: String
     public var title: String
@@ -83,7 +128,7 @@ public struct ScaffoldResult: Codable, Sendable, Equatable {
     public var nextSteps: [String]
 
     enum CodingKeys: String, CodingKey {
-        case status, spec
+        case status, source, spec
         case openapiVersion = "openapi_version"
         case title, framework
         case errorFormat = "error_format"

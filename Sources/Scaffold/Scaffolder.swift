@@ -1,14 +1,20 @@
 import BackendCore
 import Foundation
 
-/// `scaffold`: an OpenAPI 3.0/3.1 document -> an Express TypeScript project.
-///
-/// This version generates Express only. Not yet: Fastify and Koa (refused with a clear message),
-/// `from_db`, `generate_spec`, template overrides, external `$ref`s, form-body validation.
+/// `scaffold`: an OpenAPI 3.x document -> a TypeScript project; a database -> OpenAPI + CRUD (`from_db`);
+/// routes -> OpenAPI (`generate_spec`).
 public struct Scaffolder: Sendable {
     public init() {}
 
     public func run(_ request: ScaffoldRequest) throws(BackendError) -> ScaffoldResult {
+        switch try request.source() {
+        case .spec(let spec): return try scaffold(spec: spec, request)
+        case .database(let connection): return try DatabaseScaffolder(request: request).run(connection: connection)
+        case .routes(let folder): return try RouteSpecGenerator(request: request).run(folder: folder)
+        }
+    }
+
+    func scaffold(spec: String, _ request: ScaffoldRequest) throws(BackendError) -> ScaffoldResult {
         let framework = request.framework ?? "express"
         switch framework {
         case "express": break
@@ -24,7 +30,7 @@ public struct Scaffolder: Sendable {
             throw BackendError.invalidInput("error_format '\(errorFormat)': use \"envelope\" or \"problem+json\"")
         }
         let output = try ProjectWriter.outputFolder(request.output)
-        let document = try SpecDocument.load(path: request.spec)
+        let document = try SpecDocument.load(path: spec)
         let model = try APIModel(document: document)
         let emitter = ExpressEmitter(model: model, errorFormat: errorFormat)
         let writer = ProjectWriter(output: output, force: request.force ?? false)
@@ -58,11 +64,11 @@ public struct Scaffolder: Sendable {
         let operations = model.operations.map { operation in
             ScaffoldResult.OperationEntry(
                 operationId: operation.identifier, method: operation.method.uppercased(), path: operation.path,
-                expressPath: operation.expressPath, handlerFile: emitter.handlerPath(operation),
+                route: operation.expressPath, handlerFile: emitter.handlerPath(operation),
                 secured: operation.security.contains { !$0.isEmpty })
         }
         return ScaffoldResult(
-            status: dryRun ? "dry_run" : "written", spec: request.spec, openapiVersion: model.version,
+            status: dryRun ? "dry_run" : "written", source: "spec", spec: spec, openapiVersion: model.version,
             title: model.title, framework: framework, errorFormat: errorFormat, output: output,
             basePath: model.basePath.isEmpty ? "/" : model.basePath, operations: operations,
             schemas: model.schemas.count, securitySchemes: model.securitySchemes.map(\.name), files: plan.entries,

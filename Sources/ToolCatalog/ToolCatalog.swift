@@ -136,9 +136,9 @@ public enum ToolCatalog {
         let scaffolder = Scaffolder()
         return Tool(
             name: "scaffold",
-            title: "Scaffold an Express TypeScript API from OpenAPI",
+            title: "Scaffold a TypeScript API from OpenAPI, a database, or routes",
             description:
-                "Reads an OpenAPI 3.0/3.1 document (YAML or JSON, local $refs) and writes an Express TypeScript project: types for every schema, an operation table, validators for path/query/header/cookie parameters and JSON bodies answering 400 with the error envelope (or problem+json) naming each field, security schemes as hooks that fail closed with 401, and one typed handler per operation (a 501 stub, created once, never overwritten). src/generated/ is rewritten each run; hand edits there are refused without force. dry_run writes nothing. Express only for now: fastify and koa are refused as not implemented.",
+                "spec: an OpenAPI 3.x document (YAML/JSON, local or external $refs) -> an Express, Fastify or Koa TypeScript project: types, an operation table, validation of parameters and bodies (400 naming each field, envelope or problem+json), security hooks failing closed with 401, one typed handler per operation (created once, never overwritten). src/generated/ is rewritten each run; hand edits there are refused without force; dry_run writes nothing. from_db: a PostgreSQL schema (read-only) -> openapi.yaml + CRUD handlers on node-postgres. generate_spec: a folder of routes -> OpenAPI 3.1.",
             annotations: ToolAnnotations(readOnly: false, destructive: false, idempotent: true, openWorld: false),
             inputSchema: try schema("scaffold.input"),
             outputSchema: try schema("scaffold.output")

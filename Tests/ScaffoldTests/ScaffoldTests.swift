@@ -215,7 +215,7 @@ func expectFailure(_ code: BackendError.Code, containing text: String, _ work: (
             """, to: specFile)
         let result = try scaffold(specFile, into: temporaryFolder(), dryRun: true)
         #expect(result.operations.map(\.path) == ["/pets", "/pets/mine", "/pets/{pet-id}"])
-        #expect(result.operations.last?.expressPath == "/pets/:pet_id")
+        #expect(result.operations.last?.route == "/pets/:pet_id")
         #expect(result.operations.last?.operationId == "getPetsPetId")
         #expect(result.basePath == "/api/v1")
     }

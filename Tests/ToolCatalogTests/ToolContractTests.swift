@@ -80,18 +80,30 @@ import Testing
                 }
                 example = .object(arguments)
             }
-            // Scaffold examples get a small spec file and a fresh output folder.
+            // Scaffold examples get a small spec (or routes folder, or the test cluster) and a fresh output.
             if case .object(var arguments) = example, name == "scaffold" {
                 let folder = NSTemporaryDirectory() + "contract-scaffold-\(UUID().uuidString)"
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(atPath: folder + "/routes", withIntermediateDirectories: true)
                 try """
                 openapi: 3.0.3
                 info: {title: Contract, version: "1"}
                 paths:
                   /ping: {get: {operationId: ping, responses: {'200': {description: ok}}}}
                 """.write(toFile: folder + "/openapi.yaml", atomically: true, encoding: .utf8)
-                arguments["spec"] = .string(folder + "/openapi.yaml")
+                try "app.get('/ping', (req, res) => res.send('pong'));\n".write(
+                    toFile: folder + "/routes/app.js", atomically: true, encoding: .utf8)
                 arguments["output"] = .string(folder + "/project")
+                if arguments["spec"] != nil { arguments["spec"] = .string(folder + "/openapi.yaml") }
+                if arguments["generate_spec"] != nil {
+                    arguments["generate_spec"] = .string(folder + "/routes")
+                    arguments["output"] = .string(folder + "/openapi.yaml")
+                }
+                if arguments["from_db"] != nil {
+                    arguments["from_db"] = .string(
+                        try #require(
+                            ProcessInfo.processInfo.environment["SENIOR_BACKEND_TEST_PG"],
+                            "from_db connects to PostgreSQL: run scripts/test.sh, which starts the test cluster"))
+                }
                 example = .object(arguments)
             }
             let result = try await tool.call(example, context: SilentToolContext())
