@@ -1,0 +1,166 @@
+import BackendCore
+import Foundation
+import Yams
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Reads spec documents (the root and every file an external `$ref` names) once each, as `JSONValue`.
+final class SpecLoader {
+    /// Larger documents are refused before parsing: the largest public specs are under 20 MB.
+    static let maxBytes = 128 << 20
+    static let fetchTimeout: TimeInterval = 30
+
+    private var documents: [SpecLocation: JSONValue] = [:]
+
+    /// The parsed document at `location`; `reference` and `where` name the `$ref` that led here, for errors.
+    func document(
+        at location: SpecLocation, reference: String? = nil, at where: String? = nil
+    )
+        throws(BackendError) -> JSONValue
+    {
+        if let cached = documents[location] { return cached }
+        let origin = reference.map { "$ref '\($0)' at \(`where` ?? "#")" } ?? "spec"
+        let bytes = try read(location, origin: origin)
+        let value: JSONValue
+        if location.isJSON {
+            do {
+                value = try JSONParser.parse(bytes)
+            } catch {
+                throw BackendError(.invalidInput, "\(origin): \(location) is not valid JSON: \(error.description)")
+            }
+        } else {
+            let text = String(decoding: bytes, as: UTF8.self)
+            do {
+                guard let node = try Yams.compose(yaml: text) else {
+                    throw BackendError(.invalidInput, "\(origin): \(location) is empty")
+                }
+                value = try SpecLoader.convert(node, at: "#")
+            } catch let error as BackendError {
+                throw error
+            } catch {
+                throw BackendError(.invalidInput, "\(origin): \(location) is not valid YAML: \(error)")
+            }
+        }
+        documents[location] = value
+        return value
+    }
+
+    /// The value a JSON pointer (`/a/b~1c`, percent-encoded or not) names inside `document`.
+    static func value(
+        at pointer: String, in document: JSONValue, reference: String, at where: String
+    )
+        throws(BackendError) -> JSONValue
+    {
+        var current = document
+        if pointer.isEmpty { return current }
+        guard pointer.hasPrefix("/") else {
+            throw BackendError(.invalidInput, "$ref '\(reference)' at \(`where`): '#\(pointer)' is not a JSON pointer")
+        }
+        for raw in pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
+            let token = (String(raw).removingPercentEncoding ?? String(raw))
+                .replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+            switch current {
+            case .object(let object) where object[token] != nil:
+                current = object[token]!
+            case .array(let items) where Int(token).map(items.indices.contains) == true:
+                current = items[Int(token)!]
+            default:
+                throw BackendError(.invalidInput, "$ref '\(reference)' at \(`where`): '\(token)' does not exist")
+            }
+        }
+        return current
+    }
+
+    private func read(_ location: SpecLocation, origin: String) throws(BackendError) -> [UInt8] {
+        switch location {
+        case .file(let path):
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+                throw BackendError(.notFound, "\(origin): \(path) does not exist")
+            }
+            guard !isFolder.boolValue else {
+                throw BackendError(.invalidInput, "\(origin): \(path) is a folder; give the OpenAPI document's file")
+            }
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            guard size <= SpecLoader.maxBytes else {
+                throw BackendError(.invalidInput, "\(origin): \(path) is larger than \(SpecLoader.maxBytes >> 20) MiB")
+            }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw BackendError(.invalidInput, "\(origin): \(path) cannot be read")
+            }
+            return [UInt8](data)
+        case .url(let url):
+            return try SpecLoader.fetch(url, origin: origin)
+        }
+    }
+
+    /// A plain GET through FoundationNetworking; redirects followed, body size capped.
+    private static func fetch(_ url: URL, origin: String) throws(BackendError) -> [UInt8] {
+        final class Outcome: @unchecked Sendable {
+            var data: Data?
+            var status = 0
+            var failure: String?
+        }
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        var request = URLRequest(url: url, timeoutInterval: fetchTimeout)
+        request.setValue("application/yaml, application/json;q=0.9, */*;q=0.5", forHTTPHeaderField: "Accept")
+        let task = URLSession.shared.dataTask(with: request) { data, response, error in
+            outcome.data = data
+            outcome.status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            outcome.failure = error?.localizedDescription
+            done.signal()
+        }
+        task.resume()
+        done.wait()
+        let shown = url.absoluteString
+        if let failure = outcome.failure {
+            throw BackendError(.unreachable, "\(origin): fetching \(shown) failed: \(failure)")
+        }
+        guard outcome.status == 200, let data = outcome.data else {
+            throw BackendError(.notFound, "\(origin): fetching \(shown) answered HTTP \(outcome.status)")
+        }
+        guard data.count <= maxBytes else {
+            throw BackendError(.invalidInput, "\(origin): \(shown) is larger than \(maxBytes >> 20) MiB")
+        }
+        return [UInt8](data)
+    }
+
+    /// A YAML node as JSON: scalars by their resolved tag, keys always as strings.
+    static func convert(_ node: Node, at location: String, depth: Int = 0) throws(BackendError) -> JSONValue {
+        guard depth < 512 else {
+            throw BackendError(.invalidInput, "YAML nested deeper than 512 levels at \(location)")
+        }
+        switch node {
+        case .scalar(let scalar):
+            switch node.tag.rawValue {
+            case Tag.Name.null.rawValue: return .null
+            case Tag.Name.bool.rawValue: return .bool(Bool.construct(from: scalar) ?? false)
+            case Tag.Name.int.rawValue:
+                if let value = Int.construct(from: scalar) { return .integer(value) }
+                return .string(scalar.string)
+            case Tag.Name.float.rawValue:
+                if let value = Double.construct(from: scalar), value.isFinite { return .number(String(value)) }
+                return .string(scalar.string)
+            default: return .string(scalar.string)
+            }
+        case .mapping(let mapping):
+            var object = JSONObject()
+            for (key, value) in mapping {
+                let name = key.scalar?.string ?? ""
+                object[name] = try convert(value, at: location + "/" + name, depth: depth + 1)
+            }
+            return .object(object)
+        case .sequence(let sequence):
+            var items: [JSONValue] = []
+            for (index, item) in sequence.enumerated() {
+                items.append(try convert(item, at: "\(location)/\(index)", depth: depth + 1))
+            }
+            return .array(items)
+        case .alias:
+            throw BackendError(.invalidInput, "unresolved YAML alias at \(location)")
+        }
+    }
+}
