@@ -55,6 +55,10 @@ enum TypeScript {
         }
         for keyword in ["oneOf", "anyOf"] {
             guard let options = object[keyword]?.arrayValue, !options.isEmpty else { continue }
+            if let tagged = discriminatedUnion(object, options: options, prefix: prefix) {
+                parts.append(tagged)
+                continue
+            }
             let union = options.map { wrap(type($0, prefix: prefix, indent: indent, depth: depth + 1)) }
             parts.append(options.count == 1 ? union[0] : "(" + union.joined(separator: " | ") + ")")
         }
@@ -62,6 +66,24 @@ enum TypeScript {
         var result = parts.isEmpty ? "unknown" : parts.count == 1 ? parts[0] : parts.joined(separator: " & ")
         if object["nullable"]?.boolValue == true, result != "unknown" { result = wrap(result) + " | null" }
         return result
+    }
+
+    /// `(Cat & { petType: "cat" }) | (Dog & { petType: "dog" })` when the discriminator's mapping covers
+    /// every alternative, so TypeScript narrows on the property; nil otherwise.
+    static func discriminatedUnion(_ object: JSONObject, options: [JSONValue], prefix: String) -> String? {
+        guard let property = object["discriminator"]?["propertyName"]?.stringValue,
+            let mapping = object["discriminator"]?["mapping"]?.objectValue
+        else { return nil }
+        let identifiers = options.compactMap { $0["$ref"]?.stringValue }
+        guard identifiers.count == options.count else { return nil }
+        let members = identifiers.map { identifier -> String? in
+            let values = mapping.filter { $0.value.stringValue == identifier }.map { literal(.string($0.key)) }
+            guard !values.isEmpty else { return nil }
+            return "(\(prefix + identifier) & { \(Names.propertyKey(property)): \(values.joined(separator: " | ")) })"
+        }
+        guard members.allSatisfy({ $0 != nil }) else { return nil }
+        let union = members.compactMap { $0 }
+        return union.count == 1 ? union[0] : "(" + union.joined(separator: " | ") + ")"
     }
 
     static func wrap(_ type: String) -> String {
@@ -116,8 +138,10 @@ enum TypeScript {
         var lines: [String] = []
         for property in properties {
             let optional = required.contains(property.key) ? "" : "?"
+            // readOnly: set by the server, absent from requests (so never required after normalising).
+            let modifier = property.value["readOnly"]?.boolValue == true ? "readonly " : ""
             let spelled = type(property.value, prefix: prefix, indent: inner, depth: depth + 1)
-            lines.append("\(inner)\(Names.propertyKey(property.key))\(optional): \(spelled);")
+            lines.append("\(inner)\(modifier)\(Names.propertyKey(property.key))\(optional): \(spelled);")
         }
         if let additional, additional.objectValue != nil {
             lines.append("\(inner)[key: string]: unknown;")

@@ -66,7 +66,7 @@ struct APIModel {
         "type", "nullable", "enum", "const", "properties", "required", "additionalProperties", "items", "allOf",
         "oneOf", "anyOf", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
         "pattern", "minItems", "maxItems", "uniqueItems", "format", "multipleOf", "minProperties",
-        "maxProperties", "not",
+        "maxProperties", "not", "readOnly", "writeOnly", "discriminator",
     ]
 
     init(document: SpecDocument) throws(BackendError) {
@@ -85,7 +85,7 @@ struct APIModel {
         for member in componentSchemas {
             identifiers[member.key] = typeNames.claim(Names.pascal(member.key, fallback: "Schema"))
         }
-        let normaliser = SchemaNormaliser(document: document, identifiers: identifiers)
+        let normaliser = SchemaNormaliser(document: document, identifiers: identifiers, findings: FindingLog())
         var schemas: [(identifier: String, schema: JSONValue)] = []
         for member in componentSchemas {
             let location = "#/components/schemas/\(member.key)"
@@ -111,7 +111,7 @@ struct APIModel {
         for reserved in ["handlers", "operations"] { _ = operationNames.claim(reserved) }
         for pathMember in root["paths"]?.objectValue ?? JSONObject() {
             let path = pathMember.key
-            let pathLocation = "#/paths/\(path)"
+            let pathLocation = "#/paths/\(SpecBundler.escape(path))"
             let item = try document.dereference(pathMember.value, at: pathLocation)
             let shared = item["parameters"]?.arrayValue ?? []
             for method in APIModel.methods {
@@ -190,6 +190,7 @@ struct APIModel {
             warnings.append("webhooks are outgoing calls; no routes are generated for them")
         }
         self.operations = APIModel.routeOrder(operations)
+        warnings += normaliser.findings.items
     }
 
     /// `{ "security": [ { "name": ["scope"] } ] }` as alternatives of requirement sets.
@@ -282,7 +283,17 @@ struct APIModel {
 struct SchemaNormaliser {
     let document: SpecDocument
     let identifiers: [String: String]
+    /// What a lenient reader accepted but a validator would flag (invalid-but-common documents).
+    let findings: FindingLog
     static let componentPrefix = "#/components/schemas/"
+
+    /// The identifier of a component schema named by a `#/components/schemas/X` reference or a bare name.
+    func componentIdentifier(_ target: String) -> String? {
+        let raw = target.hasPrefix(Self.componentPrefix) ? String(target.dropFirst(Self.componentPrefix.count)) : target
+        let name = (raw.removingPercentEncoding ?? raw).replacingOccurrences(of: "~1", with: "/")
+            .replacingOccurrences(of: "~0", with: "~")
+        return identifiers[name]
+    }
 
     func normalise(_ schema: JSONValue, at location: String, inlineDepth: Int) throws(BackendError) -> JSONValue {
         if case .bool(let allowed) = schema {
@@ -291,10 +302,7 @@ struct SchemaNormaliser {
         guard let object = schema.objectValue else { return .object(JSONObject()) }
         if let reference = object["$ref"]?.stringValue {
             if reference.hasPrefix(Self.componentPrefix) {
-                let raw = String(reference.dropFirst(Self.componentPrefix.count))
-                let name = (raw.removingPercentEncoding ?? raw).replacingOccurrences(of: "~1", with: "/")
-                    .replacingOccurrences(of: "~0", with: "~")
-                guard let identifier = identifiers[name] else {
+                guard let identifier = componentIdentifier(reference) else {
                     throw BackendError(.invalidInput, "$ref '\(reference)' at \(location): no such component schema")
                 }
                 return .object(JSONObject(["$ref": .string(identifier)]))
@@ -304,6 +312,7 @@ struct SchemaNormaliser {
             let target = try document.target(of: reference, at: location)
             return try normalise(target, at: location, inlineDepth: inlineDepth + 1)
         }
+        checkExamples(object, at: location)
         var result = JSONObject()
         for member in object where APIModel.keptKeywords.contains(member.key) {
             let here = "\(location)/\(member.key)"
@@ -330,6 +339,11 @@ struct SchemaNormaliser {
             case "exclusiveMinimum", "exclusiveMaximum":
                 let bound = member.key == "exclusiveMinimum" ? "minimum" : "maximum"
                 if case .bool(let exclusive) = member.value {
+                    if !document.version.hasPrefix("3.0") {
+                        findings.add(
+                            "\(here): a boolean \(member.key) is OpenAPI 3.0 syntax in a \(document.version) document; "
+                                + "read as 3.0 (\(bound) is exclusive)")
+                    }
                     if exclusive, let limit = object[bound] { result[member.key] = limit }
                 } else {
                     result[member.key] = member.value
@@ -339,10 +353,103 @@ struct SchemaNormaliser {
                 if object[exclusive]?.boolValue != true { result[member.key] = member.value }
             case "pattern", "format":
                 if member.value.stringValue != nil { result[member.key] = member.value }
+            case "required":
+                var seen = Set<String>()
+                let names = (member.value.arrayValue ?? []).compactMap(\.stringValue).filter {
+                    seen.insert($0).inserted
+                }
+                if names.count != member.value.arrayValue?.count {
+                    findings.add("\(here) lists a property twice (or a non-string); read once each")
+                }
+                // A readOnly property is never sent in a request, and only requests are validated.
+                let readOnly = Set(
+                    (object["properties"]?.objectValue ?? JSONObject()).filter { property in
+                        property.value["readOnly"]?.boolValue == true
+                    }.map(\.key))
+                result["required"] = .array(names.filter { !readOnly.contains($0) }.map(JSONValue.string))
+            case "discriminator":
+                if let discriminator = normaliseDiscriminator(member.value, of: object, at: here) {
+                    result["discriminator"] = discriminator
+                }
             default:
                 result[member.key] = member.value
             }
         }
         return .object(result)
+    }
+
+    /// `{propertyName, mapping: {value: identifier}}` with the implicit entries (an option's component name)
+    /// added; only on schemas with oneOf/anyOf, where it picks the alternative to validate and type.
+    func normaliseDiscriminator(_ value: JSONValue, of object: JSONObject, at location: String) -> JSONValue? {
+        guard let property = value["propertyName"]?.stringValue else {
+            findings.add("\(location) has no propertyName; ignored")
+            return nil
+        }
+        guard let options = object["oneOf"]?.arrayValue ?? object["anyOf"]?.arrayValue else { return nil }
+        var mapping = JSONObject()
+        for entry in value["mapping"]?.objectValue ?? JSONObject() {
+            guard let target = entry.value.stringValue, let identifier = componentIdentifier(target) else {
+                findings.add("\(location)/mapping/\(entry.key) names no component schema; ignored")
+                continue
+            }
+            mapping[entry.key] = .string(identifier)
+        }
+        let mapped = Set(mapping.compactMap(\.value.stringValue))
+        for option in options {
+            guard let reference = option["$ref"]?.stringValue, reference.hasPrefix(Self.componentPrefix),
+                let identifier = componentIdentifier(reference), !mapped.contains(identifier)
+            else { continue }
+            let name = String(reference.dropFirst(Self.componentPrefix.count))
+            mapping[name.removingPercentEncoding ?? name] = .string(identifier)
+        }
+        return .object(JSONObject(["propertyName": .string(property), "mapping": .object(mapping)]))
+    }
+
+    /// `default`, `example` and `examples` of a string schema with a format must be in that format.
+    func checkExamples(_ object: JSONObject, at location: String) {
+        guard let format = object["format"]?.stringValue, let check = SchemaNormaliser.formatChecks[format] else {
+            return
+        }
+        var samples: [(String, JSONValue)] = []
+        for keyword in ["default", "example"] { if let value = object[keyword] { samples.append((keyword, value)) } }
+        for (index, value) in (object["examples"]?.arrayValue ?? []).enumerated() {
+            samples.append(("examples/\(index)", value))
+        }
+        for (keyword, value) in samples {
+            guard let text = value.stringValue, !check.isValid(text) else { continue }
+            findings.add("\(location)/\(keyword) '\(text.prefix(60))' is not a valid \(format) (\(check.expected))")
+        }
+    }
+
+    struct FormatCheck: Sendable {
+        let expected: String
+        let isValid: @Sendable (String) -> Bool
+    }
+
+    /// The formats whose examples are checked, as JSON Schema's format assertions define them (RFC 3339 etc.).
+    static let formatChecks: [String: FormatCheck] = [
+        "date": FormatCheck(expected: "RFC 3339 full-date, 2024-01-31") {
+            $0.wholeMatch(of: #/\d{4}-\d{2}-\d{2}/#) != nil
+        },
+        "date-time": FormatCheck(expected: "RFC 3339 date-time with an offset, 2024-01-31T10:00:00Z") {
+            $0.wholeMatch(of: #/\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})/#) != nil
+        },
+        "time": FormatCheck(expected: "RFC 3339 full-time with an offset, 10:00:00Z") {
+            $0.wholeMatch(of: #/\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})/#) != nil
+        },
+        "uuid": FormatCheck(expected: "8-4-4-4-12 hexadecimal digits") {
+            $0.wholeMatch(of: #/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/#) != nil
+        },
+        "email": FormatCheck(expected: "an address with one @") { $0.wholeMatch(of: #/[^@\s]+@[^@\s]+/#) != nil },
+    ]
+}
+
+/// Findings collected while normalising, once each, in the order found.
+final class FindingLog {
+    private(set) var items: [String] = []
+    private var seen: Set<String> = []
+
+    func add(_ finding: String) {
+        if seen.insert(finding).inserted { items.append(finding) }
     }
 }
