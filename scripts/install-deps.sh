@@ -8,7 +8,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 want_test=false
 [ "${1:-}" = "--test" ] && want_test=true
 
-packages=(pkg-config ca-certificates libpq-dev)
+# libpq: PostgreSQL; libcurl: FoundationNetworking, which fetches remote OpenAPI documents.
+packages=(pkg-config ca-certificates libpq-dev libcurl4-openssl-dev)
 if $want_test; then
   # A real PostgreSQL 15 cluster with pg_stat_statements (contrib) and hypopg for the analysis tests.
   packages+=(python3 postgresql-15 postgresql-contrib postgresql-15-hypopg node-typescript node-express)
