@@ -25,7 +25,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BIN = os.environ.get("SENIOR_BACKEND_BIN", str(ROOT / ".build/release/senior-backend"))
 ADMIN = os.environ.get("SENIOR_BACKEND_TEST_PG")
-FIXTURE = ROOT / "Tests/ScaffoldTests/Fixtures/from-db/shop.sql"
+FIXTURES = ROOT / "Tests/ScaffoldTests/Fixtures/from-db"
 NODE_FOLDERS = ["/usr/share/nodejs", "/opt/senior-backend/node-pg/usr/share/nodejs"]
 JSON_HEADER = {"Content-Type": "application/json"}
 
@@ -95,18 +95,18 @@ class Server:
             self.process.wait()
 
 
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory):
+def serve(tmp_path_factory, fixture: pathlib.Path, *extra: str):
+    """Loads `fixture` into a fresh database, scaffolds it, compiles, starts the server; drops it all after."""
     modules = node_path()
     assert ADMIN, "SENIOR_BACKEND_TEST_PG is not set: run scripts/test.sh, which starts the test cluster"
-    name = "e2e_shop_" + uuid.uuid4().hex[:10]
+    name = "e2e_from_db_" + uuid.uuid4().hex[:10]
     psql(ADMIN, "-c", f"CREATE DATABASE {name}")
     database = ADMIN.rsplit("/", 1)[0] + "/" + name
     server = None
     try:
-        psql(database, "-f", str(FIXTURE))
-        project = tmp_path_factory.mktemp("shop")
-        done = subprocess.run([BIN, "scaffold", "--from-db", database, "--output", str(project), "--json"],
+        psql(database, "-f", str(fixture))
+        project = tmp_path_factory.mktemp(fixture.stem)
+        done = subprocess.run([BIN, "scaffold", "--from-db", database, "--output", str(project), "--json", *extra],
                               capture_output=True, timeout=120)
         assert done.returncode == 0, done.stderr.decode()
         result = json.loads(done.stdout)
@@ -119,6 +119,16 @@ def shop(tmp_path_factory):
         if server is not None:
             server.stop()
         psql(ADMIN, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory):
+    yield from serve(tmp_path_factory, FIXTURES / "shop.sql")
+
+
+@pytest.fixture(scope="module")
+def odd(tmp_path_factory):
+    yield from serve(tmp_path_factory, FIXTURES / "odd-names.sql", "--db-schema", 'we"ird')
 
 
 def expect_400(reply, field: str) -> None:
@@ -228,3 +238,19 @@ def test_invalid_input_is_400_and_missing_rows_are_404(shop):
                          ("GET", "/warehouses/ZZZ")]:
         status, _, body = shop.call(method, path, {"note": "x"} if method == "PATCH" else None)
         assert status == 404 and body["error"]["code"] == "NOT_FOUND", (method, path, body)
+
+
+def test_odd_names_are_quoted_in_sql_and_sanitised_in_routes(odd):
+    # Table "order" in schema we"ird, a column named "select", a unicode table with a unicode key column.
+    order = odd.ok("POST", "/order", {"id": 1, "select": "it's \"quoted\""}, 201)
+    assert order["select"] == "it's \"quoted\"" and order["links"]["self"] == "/order/1"
+    row = odd.ok("POST", "/unicode", {"Ünïcode id": 7, "name with space": "x", "order_id": 1}, 201)
+    assert row["links"] == {"self": "/unicode/7", "order": "/order/1"}
+    assert odd.ok("GET", "/order/1/unicode")["items"] == [row]
+    assert odd.ok("GET", "/unicode?unicode_id=7")["items"] == [row]
+    # A table keyed by a NOT NULL unique column; its column "limit" does not shadow the page size.
+    odd.ok("POST", "/a_b_c", {"k": "../etc", "limit": 3}, 201)
+    assert odd.ok("GET", "/a_b_c/..%2Fetc")["limit"] == 3
+    assert odd.ok("GET", "/a_b_c?limit=1")["items"][0]["k"] == "../etc"
+    status, _, body = odd.call("DELETE", "/order/1")
+    assert status == 409 and body["error"]["code"] == "CONFLICT", body
