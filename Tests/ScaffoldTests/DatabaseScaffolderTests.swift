@@ -135,6 +135,28 @@ import Testing
         }
     }
 
+    @Test func dryRunWritesNothingAndRerunsKeepHandlers() throws {
+        let database = try TestDatabase("from_db_rerun", script: try TestDatabase.fixture("from-db/shop"))
+        defer { database.drop() }
+        let output = temporaryFolder("from-db")
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let dry = try Self.scaffold(database, into: output, dryRun: true)
+        #expect(dry.status == "dry_run" && dry.counts.created > 0)
+        #expect(!FileManager.default.fileExists(atPath: output))
+        let first = try Self.scaffold(database, into: output)
+        #expect(first.files.contains { $0.path == "openapi.json" && $0.action == "created" })
+        let handler = output + "/src/handlers/getOrders.ts"
+        try write("// mine\n", to: handler)
+        try database.connect().execute(script: "ALTER TABLE orders ADD COLUMN gift boolean NOT NULL DEFAULT false;")
+        let second = try Self.scaffold(database, into: output)
+        #expect(try String(contentsOfFile: handler, encoding: .utf8) == "// mine\n")
+        #expect(second.counts.created == 0 && second.counts.kept == first.files.filter { !$0.generated }.count)
+        let changed = Set(second.files.filter { $0.action == "updated" }.map(\.path))
+        #expect(changed.isSuperset(of: ["openapi.json", "src/generated/db.ts", "src/generated/types.ts"]))
+        let third = try Self.scaffold(database, into: output)
+        #expect(third.counts.updated == 0 && third.counts.created == 0)
+    }
+
     /// Everything a scaffold run could have touched: catalog rows of user objects and table contents.
     static func fingerprint(_ connection: PostgresConnection) throws -> [String] {
         let catalog = try connection.query(
