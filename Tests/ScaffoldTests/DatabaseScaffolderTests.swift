@@ -224,6 +224,10 @@ import Testing
             Self.value(document, at: "/components/schemas/ABC/properties/limit/type") == Self.strings("integer", "null")
         )
         #expect(Self.value(document, at: "/paths/~1unicode/get/parameters/2/name") == .string("unicode_id"))
+        #expect(
+            Self.value(document, at: "/components/schemas/Order/properties/links/type")
+                == Self.strings("string", "null"))
+        #expect(Self.value(document, at: "/components/schemas/Order/properties/_links/readOnly") == .bool(true))
     }
 
     static let unreachable = "postgresql://nobody:s3cr3t-pw@127.0.0.1:1/db?connect_timeout=2"

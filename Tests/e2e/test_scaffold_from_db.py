@@ -242,8 +242,10 @@ def test_invalid_input_is_400_and_missing_rows_are_404(shop):
 
 def test_odd_names_are_quoted_in_sql_and_sanitised_in_routes(odd):
     # Table "order" in schema we"ird, a column named "select", a unicode table with a unicode key column.
-    order = odd.ok("POST", "/order", {"id": 1, "select": "it's \"quoted\""}, 201)
-    assert order["select"] == "it's \"quoted\"" and order["links"]["self"] == "/order/1"
+    # A column named "links" keeps its name; the row's links move to "_links".
+    order = odd.ok("POST", "/order", {"id": 1, "select": "it's \"quoted\"", "links": "mine"}, 201)
+    assert order["select"] == "it's \"quoted\"" and order["links"] == "mine"
+    assert order["_links"] == {"self": "/order/1", "unicode": "/order/1/unicode"}
     row = odd.ok("POST", "/unicode", {"Ünïcode id": 7, "name with space": "x", "order_id": 1}, 201)
     assert row["links"] == {"self": "/unicode/7", "order": "/order/1"}
     assert odd.ok("GET", "/order/1/unicode")["items"] == [row]

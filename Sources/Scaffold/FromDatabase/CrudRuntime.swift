@@ -46,6 +46,8 @@ enum CrudRuntime {
           /** The select list: every column in its JSON form. */
           select: string;
           path: string;
+          /** The property holding the row's links (`links`, or `_links` when a column is named so). */
+          links: string;
           key: readonly string[];
           columns: Record<string, ColumnSpec>;
           /** Columns that lead an index: equality filters of the list. */
@@ -111,7 +113,7 @@ enum CrudRuntime {
             links[parent.name] = values.some((value) => value === null || value === undefined) ? null : itemPath(target, values);
           }
           for (const child of table.children) links[child] = `${self}/${child}`;
-          return { ...row, links };
+          return { ...row, [table.links]: links };
         }
 
         function keyCondition(table: TableSpec, values: unknown[], keyValues: readonly unknown[]): string {
@@ -252,7 +254,7 @@ enum CrudRuntime {
             return refusal(error);
           }
           const row = present(table, rows[0]);
-          return { status: 201, body: row, headers: { Location: String((row.links as Record<string, unknown>).self) } };
+          return { status: 201, body: row, headers: { Location: String((row[table.links] as Record<string, unknown>).self) } };
         }
 
         export async function updateRow(name: string, request: CrudRequest): Promise<HandlerResult> {

@@ -90,7 +90,8 @@ struct CrudWriter {
         return .object(
             JSONObject([
                 "relation": .string(relation), "select": .string(selectList.joined(separator: ", ")),
-                "path": .string(resource.path), "key": .array(resource.key.map(JSONValue.string)),
+                "path": .string(resource.path), "links": .string(resource.linksProperty),
+                "key": .array(resource.key.map(JSONValue.string)),
                 "columns": .object(columns), "filters": .array(resource.filters.map(JSONValue.string)),
                 "parents": .array(
                     resource.parents.map { link in

@@ -27,6 +27,12 @@ struct OpenAPIDocumentBuilder {
         var children: [ChildLink] = []
 
         var path: String { "/\(slug)" }
+        /// `links`, or `_links` (`__links`, ...) when a column already has the name.
+        var linksProperty: String {
+            var name = "links"
+            while table.column(name) != nil { name = "_" + name }
+            return name
+        }
         var itemPath: String { path + key.map { "/{\(parameters[$0]!)}" }.joined() }
         var writable: [DatabaseCatalog.Column] { table.columns.filter { !$0.isReadOnly } }
         var updatable: [DatabaseCatalog.Column] { writable.filter { !key.contains($0.name) } }
@@ -399,7 +405,7 @@ struct OpenAPIDocumentBuilder {
             list["description"] = .string("The \(link.child) rows pointing at this one")
             links[link.name] = .object(list)
         }
-        properties["links"] = .object(
+        properties[resource.linksProperty] = .object(
             JSONObject([
                 "type": .string("object"), "readOnly": .bool(true), "properties": .object(links),
                 "required": .array(links.keys.map(JSONValue.string)),

@@ -12,6 +12,7 @@ export const tables: Record<string, TableSpec> = {
     relation: "\"public\".\"customers\"",
     select: "\"id\", \"email\", \"name\", to_char(\"created_at\" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS \"created_at\", \"note\"",
     path: "/customers",
+    links: "links",
     key: ["id"],
     columns: {
       id: { sql: "\"id\"", input: "$", json: false, param: "id" },
@@ -28,6 +29,7 @@ export const tables: Record<string, TableSpec> = {
     relation: "\"public\".\"order_lines\"",
     select: "\"order_id\", \"line_no\", \"sku\", \"quantity\", \"unit_price\", \"line_total\"",
     path: "/order_lines",
+    links: "links",
     key: ["order_id", "line_no"],
     columns: {
       order_id: { sql: "\"order_id\"", input: "$", json: false, param: "order_id" },
@@ -56,6 +58,7 @@ export const tables: Record<string, TableSpec> = {
     relation: "\"public\".\"orders\"",
     select: "\"id\", \"customer_id\", \"status\", to_char(\"placed_on\", 'YYYY-MM-DD') AS \"placed_on\", \"weight_kg\"",
     path: "/orders",
+    links: "links",
     key: ["id"],
     columns: {
       id: { sql: "\"id\"", input: "$", json: false, param: "id" },
@@ -78,6 +81,7 @@ export const tables: Record<string, TableSpec> = {
     relation: "\"public\".\"products\"",
     select: "\"sku\", \"title\", \"price\", to_jsonb(\"tags\") AS \"tags\", \"attributes\", translate(encode(\"photo\", 'base64'), E'\\n', '') AS \"photo\", \"active\"",
     path: "/products",
+    links: "links",
     key: ["sku"],
     columns: {
       sku: { sql: "\"sku\"", input: "$", json: false, param: "sku" },
@@ -96,6 +100,7 @@ export const tables: Record<string, TableSpec> = {
     relation: "\"public\".\"shipments\"",
     select: "\"id\", \"order_id\", \"line_no\", \"warehouse_code\", \"sku\", to_char(\"shipped_at\", 'YYYY-MM-DD\"T\"HH24:MI:SS.US') AS \"shipped_at\"",
     path: "/shipments",
+    links: "links",
     key: ["id"],
     columns: {
       id: { sql: "\"id\"", input: "$", json: false, param: "id" },
@@ -124,6 +129,7 @@ export const tables: Record<string, TableSpec> = {
     relation: "\"public\".\"stock\"",
     select: "\"warehouse_code\", \"sku\", \"quantity\"",
     path: "/stock",
+    links: "links",
     key: ["warehouse_code", "sku"],
     columns: {
       warehouse_code: { sql: "\"warehouse_code\"", input: "$", json: false, param: "warehouse_code" },
@@ -149,6 +155,7 @@ export const tables: Record<string, TableSpec> = {
     relation: "\"public\".\"warehouses\"",
     select: "\"code\", \"city\"",
     path: "/warehouses",
+    links: "links",
     key: ["code"],
     columns: {
       code: { sql: "\"code\"", input: "$", json: false, param: "code" },
@@ -232,6 +239,8 @@ export interface TableSpec {
   /** The select list: every column in its JSON form. */
   select: string;
   path: string;
+  /** The property holding the row's links (`links`, or `_links` when a column is named so). */
+  links: string;
   key: readonly string[];
   columns: Record<string, ColumnSpec>;
   /** Columns that lead an index: equality filters of the list. */
@@ -297,7 +306,7 @@ function present(table: TableSpec, row: Row): Row {
     links[parent.name] = values.some((value) => value === null || value === undefined) ? null : itemPath(target, values);
   }
   for (const child of table.children) links[child] = `${self}/${child}`;
-  return { ...row, links };
+  return { ...row, [table.links]: links };
 }
 
 function keyCondition(table: TableSpec, values: unknown[], keyValues: readonly unknown[]): string {
@@ -438,7 +447,7 @@ export async function createRow(name: string, request: CrudRequest): Promise<Han
     return refusal(error);
   }
   const row = present(table, rows[0]);
-  return { status: 201, body: row, headers: { Location: String((row.links as Record<string, unknown>).self) } };
+  return { status: 201, body: row, headers: { Location: String((row[table.links] as Record<string, unknown>).self) } };
 }
 
 export async function updateRow(name: string, request: CrudRequest): Promise<HandlerResult> {
