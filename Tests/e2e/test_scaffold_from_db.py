@@ -114,6 +114,7 @@ def serve(tmp_path_factory, fixture: pathlib.Path, *extra: str):
         compiled = subprocess.run(["tsc", "-p", "."], cwd=project, capture_output=True, timeout=300)
         assert compiled.returncode == 0, (compiled.stdout + compiled.stderr).decode()
         server = Server(project, database, modules)
+        server.database = database
         yield server
     finally:
         if server is not None:
@@ -205,6 +206,9 @@ def test_types_round_trip(shop):
     assert {key: created[key] for key in product} == product
     assert created["links"]["self"] == "/products/MUG-%C3%9C"
     assert shop.ok("GET", created["links"]["self"]) == created
+    # null is SQL NULL, also for jsonb (not the JSON null value).
+    shop.ok("POST", "/products", {"sku": "NUL-1", "title": "None", "price": "0", "attributes": None}, 201)
+    assert psql(shop.database, "-c", "SELECT attributes IS NULL FROM products WHERE sku = 'NUL-1'") == "t"
     warehouse = shop.ok("POST", "/warehouses", {"code": "AMS", "city": "Amsterdam"}, 201)
     stock = shop.ok("POST", "/stock", {"warehouse_code": "AMS", "sku": "MUG-Ü", "quantity": 4}, 201)
     assert stock["links"]["warehouses"] == warehouse["links"]["self"]

@@ -288,7 +288,8 @@ export function pool(): Pool {
 }
 
 function placeholder(column: ColumnSpec, values: unknown[], value: unknown): string {
-  values.push(column.json ? JSON.stringify(value) : value);
+  // null is SQL NULL for every column, json ones included.
+  values.push(column.json && value !== null ? JSON.stringify(value) : value);
   const position = `$${values.length}`;
   return column.input.replace("$", () => position);
 }
