@@ -239,7 +239,7 @@ def test_invalid_input_is_400_and_missing_rows_are_404(shop):
     assert status == 409, body
     for method, path in [("GET", "/customers/999999"), ("DELETE", "/customers/999999"),
                          ("PATCH", "/customers/999999"), ("GET", "/order_lines/424242/1"),
-                         ("GET", "/warehouses/ZZZ")]:
+                         ("GET", "/warehouses/ZZZ"), ("GET", "/orders/424242/order_lines")]:
         status, _, body = shop.call(method, path, {"note": "x"} if method == "PATCH" else None)
         assert status == 404 and body["error"]["code"] == "NOT_FOUND", (method, path, body)
 

@@ -303,6 +303,9 @@ struct OpenAPIDocumentBuilder {
         case .list, .listChildren:
             responses["200"] = response("A page of rows; `next` is null on the last page", resource.pageTypeName)
             responses["400"] = response("Invalid parameters", "Error")
+            if case .listChildren = operation.kind {
+                responses["404"] = response("The parent row does not exist", "Error")
+            }
         case .create:
             let schema = createSchema(resource)
             object["requestBody"] = .object(

@@ -401,12 +401,24 @@ export async function listRows(name: string, request: CrudRequest, relation?: Re
   } catch (error) {
     return refusal(error);
   }
+  if (relation !== undefined && rows.length === 0 && !(await exists(relation.parent, request))) {
+    const parentKey = keyFromPath(tables[relation.parent], request);
+    return fail(404, "NOT_FOUND", `${describeKey(relation.parent, parentKey)} does not exist`);
+  }
   const more = rows.length > limit;
   const items = rows.slice(0, limit).map((row) => present(table, row));
   const last = items[items.length - 1];
   const nextCursor = more && last !== undefined ? encodeCursor(table.key.map((column) => last[column])) : null;
   const next = nextCursor === null ? null : path + query([["limit", limit], ...kept, ["cursor", nextCursor]]);
   return { status: 200, body: { items, next, next_cursor: nextCursor } };
+}
+
+/** Whether the row the path's key names exists (a nested list of a missing parent is a 404). */
+async function exists(name: string, request: CrudRequest): Promise<boolean> {
+  const table = tables[name];
+  const values: unknown[] = [];
+  const sql = `SELECT 1 FROM ${table.relation} WHERE ${keyCondition(table, values, keyFromPath(table, request))}`;
+  return (await pool().query(sql, values)).rows.length > 0;
 }
 
 export async function getRow(name: string, request: CrudRequest): Promise<HandlerResult> {
