@@ -26,7 +26,6 @@ struct DatabaseCatalog: Equatable {
         /// `atttypmod`-derived length of `varchar(n)` / `char(n)`.
         var maxLength: Int?
 
-        var isArray: Bool { elementTypeName != nil }
         /// The database fills it when it is omitted.
         var hasDefault: Bool { defaultExpression != nil || identity != nil || isGenerated }
         /// Clients never write it: generated columns and identities that are GENERATED ALWAYS.
