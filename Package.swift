@@ -104,7 +104,7 @@ let package = Package(
             name: "ToolCatalogTests",
             dependencies: [
                 "ToolCatalog", "BackendCore", "SpecialistRouting", "DecisionEngine", "GrillSession", "SchemaAnalysis",
-                "MigrationRunner", "LoadTest", "Scaffold", "SchemaDiff",
+                "MigrationRunner", "LoadTest", "Scaffold", "SchemaDiff", "PostgresTestSupport",
             ],
             swiftSettings: strictSettings
         ),

@@ -12,7 +12,8 @@ want_test=false
 packages=(pkg-config ca-certificates libpq-dev libcurl4-openssl-dev)
 if $want_test; then
   # A real PostgreSQL 15 cluster with pg_stat_statements (contrib) and hypopg for the analysis tests.
-  packages+=(python3 postgresql-15 postgresql-contrib postgresql-15-hypopg node-typescript node-express)
+  packages+=(python3 postgresql-15 postgresql-contrib postgresql-15-hypopg node-typescript node-express
+    node-async node-split2 node-xtend node-readable-stream)
 fi
 
 missing=()
@@ -22,13 +23,29 @@ done
 if ! python3 -m venv --help >/dev/null 2>&1 && $want_test; then
   missing+=(python3-venv)
 fi
+export DEBIAN_FRONTEND=noninteractive
+sudo_cmd=""
+[ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
 if [ ${#missing[@]} -gt 0 ]; then
   echo "install-deps: installing ${missing[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  sudo_cmd=""
-  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
   $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# node-postgres for the from_db end-to-end test. Debian's node-pg depends on node-libpq (native, only
+# for pg.native), which cannot install beside a non-Debian nodejs (NodeSource): the pure-JS package is
+# then unpacked to /opt/senior-backend/node-pg, which the test adds to NODE_PATH.
+node_pg_unpacked=/opt/senior-backend/node-pg
+if $want_test && ! dpkg -s node-pg >/dev/null 2>&1 && [ ! -f "$node_pg_unpacked/usr/share/nodejs/pg/package.json" ]; then
+  echo "install-deps: installing node-pg" >&2
+  if ! $sudo_cmd apt-get install -y -qq --no-install-recommends node-pg >/dev/null 2>&1; then
+    download=$(mktemp -d)
+    chmod 777 "$download"
+    (cd "$download" && apt-get download -qq node-pg)
+    $sudo_cmd mkdir -p "$node_pg_unpacked"
+    $sudo_cmd dpkg -x "$download"/node-pg_*.deb "$node_pg_unpacked"
+    rm -rf "$download"
+  fi
 fi
 
 if $want_test; then

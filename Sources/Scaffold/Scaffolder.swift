@@ -15,6 +15,15 @@ public struct Scaffolder: Sendable {
     }
 
     func scaffold(spec: String, _ request: ScaffoldRequest) throws(BackendError) -> ScaffoldResult {
+        try scaffold(request, loadDocument: { () throws(BackendError) in try SpecDocument.load(path: spec) })
+    }
+
+    /// Generates the project for the document `loadDocument` gives; `finishing` may replace or add files
+    /// before anything is planned (from_db gives every handler its CRUD body this way).
+    func scaffold(
+        _ request: ScaffoldRequest, loadDocument: () throws(BackendError) -> SpecDocument,
+        finishing: (APIModel, [GeneratedFile]) throws(BackendError) -> [GeneratedFile] = { $1 }
+    ) throws(BackendError) -> ScaffoldResult {
         let framework = request.framework ?? "express"
         switch framework {
         case "express": break
@@ -30,11 +39,11 @@ public struct Scaffolder: Sendable {
             throw BackendError.invalidInput("error_format '\(errorFormat)': use \"envelope\" or \"problem+json\"")
         }
         let output = try ProjectWriter.outputFolder(request.output)
-        let document = try SpecDocument.load(path: spec)
+        let document = try loadDocument()
         let model = try APIModel(document: document)
         let emitter = ExpressEmitter(model: model, errorFormat: errorFormat)
         let writer = ProjectWriter(output: output, force: request.force ?? false)
-        let plan = try writer.plan(emitter.files())
+        let plan = try writer.plan(finishing(model, emitter.files()))
         let dryRun = request.dryRun ?? false
         if !plan.handEdited.isEmpty && !(request.force ?? false) && !dryRun {
             throw BackendError(
@@ -68,7 +77,7 @@ public struct Scaffolder: Sendable {
                 secured: operation.security.contains { !$0.isEmpty })
         }
         return ScaffoldResult(
-            status: dryRun ? "dry_run" : "written", source: "spec", spec: spec, openapiVersion: model.version,
+            status: dryRun ? "dry_run" : "written", source: "spec", spec: document.path, openapiVersion: model.version,
             title: model.title, framework: framework, errorFormat: errorFormat, output: output,
             basePath: model.basePath.isEmpty ? "/" : model.basePath, operations: operations,
             schemas: model.schemas.count, securitySchemes: model.securitySchemes.map(\.name), files: plan.entries,
@@ -95,7 +104,10 @@ extension ScaffoldResult {
         digest.bullet(
             "files: \(counts.created) created, \(counts.updated) updated, \(counts.unchanged) unchanged, "
                 + "\(counts.kept) kept (never overwritten), \(counts.removed) removed")
-        digest.bullet("errors as \(errorFormat); unimplemented handlers answer 501, missing security hooks 401")
+        digest.bullet(
+            source == "from_db"
+                ? "errors as \(errorFormat); handlers run parameterised SQL on node-postgres (DATABASE_URL)"
+                : "errors as \(errorFormat); unimplemented handlers answer 501, missing security hooks 401")
         for warning in warnings.prefix(3) { digest.bullet("warning: \(warning)") }
         if warnings.count > 3 { digest.bullet("\(warnings.count - 3) more warnings in the result") }
         digest.next(nextSteps.prefix(2).joined(separator: "; then "))

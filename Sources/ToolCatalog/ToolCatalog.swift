@@ -138,7 +138,7 @@ public enum ToolCatalog {
             name: "scaffold",
             title: "Scaffold a TypeScript API from OpenAPI, a database, or routes",
             description:
-                "spec: an OpenAPI 3.x document (YAML/JSON, local or external $refs) -> an Express, Fastify or Koa TypeScript project: types, an operation table, validation of parameters and bodies (400 naming each field, envelope or problem+json), security hooks failing closed with 401, one typed handler per operation (created once, never overwritten). src/generated/ is rewritten each run; hand edits there are refused without force; dry_run writes nothing. from_db: a PostgreSQL schema (read-only) -> openapi.yaml + CRUD handlers on node-postgres. generate_spec: a folder of routes -> OpenAPI 3.1.",
+                "spec: an OpenAPI 3.x document (YAML/JSON, local or external $refs) -> an Express, Fastify or Koa TypeScript project: types, an operation table, validation of parameters and bodies (400 naming each field, envelope or problem+json), security hooks failing closed with 401, one typed handler per operation (created once, never overwritten). src/generated/ is rewritten each run; hand edits there are refused without force; dry_run writes nothing. from_db: a PostgreSQL schema (read-only) -> openapi.json + CRUD handlers on node-postgres. generate_spec: a folder of routes -> OpenAPI 3.1.",
             annotations: ToolAnnotations(readOnly: false, destructive: false, idempotent: true, openWorld: false),
             inputSchema: try schema("scaffold.input"),
             outputSchema: try schema("scaffold.output")

@@ -11,7 +11,7 @@ struct ScaffoldCommand: AsyncParsableCommand {
         discussion: """
             scaffold openapi.yaml --framework express --output api/
             scaffold openapi.yaml --output api/ --dry-run        (list what would change, write nothing)
-            scaffold --from-db postgresql://app@localhost/app --output api/   (openapi.yaml + CRUD on node-postgres)
+            scaffold --from-db postgresql://app@localhost/app --output api/   (openapi.json + CRUD on node-postgres)
             scaffold src/ --generate-spec --output openapi.yaml               (routes -> OpenAPI 3.1)
             src/generated/ is rewritten on every run (a hand edit there is refused unless --force); \
             src/handlers/*.ts, src/app.ts, package.json and tsconfig.json are created once and never overwritten. \

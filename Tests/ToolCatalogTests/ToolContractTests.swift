@@ -4,6 +4,7 @@ import Foundation
 import GrillSession
 import LoadTest
 import MigrationRunner
+import PostgresTestSupport
 import Scaffold
 import SchemaAnalysis
 import SchemaDiff
@@ -54,6 +55,8 @@ import Testing
     func everyExampleGivesADigestAndAStructuredResultMatchingTheOutputSchema(name: String) async throws {
         let tool = try #require(Self.catalog.tool(named: name))
         let outputValidator = JSONSchemaValidator(schema: tool.outputSchema, rootName: "result")
+        var databases: [TestDatabase] = []
+        defer { databases.forEach { $0.drop() } }
         for var example in tool.inputSchema["examples"]?.arrayValue ?? [] {
             // Tools that connect to PostgreSQL run their examples against the test cluster.
             if case .object(var arguments) = example, arguments["connection"] != nil {
@@ -98,11 +101,16 @@ import Testing
                     arguments["generate_spec"] = .string(folder + "/routes")
                     arguments["output"] = .string(folder + "/openapi.yaml")
                 }
+                // from_db examples read a database of their own holding one table in the example's schema.
                 if arguments["from_db"] != nil {
-                    arguments["from_db"] = .string(
-                        try #require(
-                            ProcessInfo.processInfo.environment["SENIOR_BACKEND_TEST_PG"],
-                            "from_db connects to PostgreSQL: run scripts/test.sh, which starts the test cluster"))
+                    let schema = arguments["db_schema"]?.stringValue ?? "public"
+                    let quoted = "\"" + schema.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                    let database = try TestDatabase(
+                        "contract_scaffold",
+                        script: "CREATE SCHEMA IF NOT EXISTS \(quoted); CREATE TABLE \(quoted).items "
+                            + "(id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL);")
+                    databases.append(database)
+                    arguments["from_db"] = .string(database.url)
                 }
                 example = .object(arguments)
             }

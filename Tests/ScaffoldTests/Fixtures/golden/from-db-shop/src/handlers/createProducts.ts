@@ -1,0 +1,14 @@
+import type { CreateProductsRequest } from "../generated/operations";
+import type { HandlerResult } from "../generated/runtime";
+import { createRow } from "../generated/db";
+
+/**
+ * POST /products: Insert a products row.
+ *
+ * Created once by senior-backend scaffold from_db and never overwritten: this file is yours. The
+ * parameterised SQL lives in ../generated/db.ts, regenerated from the database on every run; put
+ * your rules (authorisation, extra checks) around the call.
+ */
+export async function createProducts(request: CreateProductsRequest): Promise<HandlerResult> {
+  return createRow("products", request);
+}

@@ -1,0 +1,14 @@
+import type { CreateWarehousesRequest } from "../generated/operations";
+import type { HandlerResult } from "../generated/runtime";
+import { createRow } from "../generated/db";
+
+/**
+ * POST /warehouses: Insert a warehouses row.
+ *
+ * Created once by senior-backend scaffold from_db and never overwritten: this file is yours. The
+ * parameterised SQL lives in ../generated/db.ts, regenerated from the database on every run; put
+ * your rules (authorisation, extra checks) around the call.
+ */
+export async function createWarehouses(request: CreateWarehousesRequest): Promise<HandlerResult> {
+  return createRow("warehouses", request);
+}

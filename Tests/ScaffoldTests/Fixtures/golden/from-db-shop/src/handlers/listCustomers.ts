@@ -1,0 +1,14 @@
+import type { ListCustomersRequest } from "../generated/operations";
+import type { HandlerResult } from "../generated/runtime";
+import { listRows } from "../generated/db";
+
+/**
+ * GET /customers: List customers rows, by key, in pages.
+ *
+ * Created once by senior-backend scaffold from_db and never overwritten: this file is yours. The
+ * parameterised SQL lives in ../generated/db.ts, regenerated from the database on every run; put
+ * your rules (authorisation, extra checks) around the call.
+ */
+export async function listCustomers(request: ListCustomersRequest): Promise<HandlerResult> {
+  return listRows("customers", request);
+}

@@ -1,0 +1,14 @@
+import type { UpdateOrdersRequest } from "../generated/operations";
+import type { HandlerResult } from "../generated/runtime";
+import { updateRow } from "../generated/db";
+
+/**
+ * PATCH /orders/{id}: Change columns of one orders row.
+ *
+ * Created once by senior-backend scaffold from_db and never overwritten: this file is yours. The
+ * parameterised SQL lives in ../generated/db.ts, regenerated from the database on every run; put
+ * your rules (authorisation, extra checks) around the call.
+ */
+export async function updateOrders(request: UpdateOrdersRequest): Promise<HandlerResult> {
+  return updateRow("orders", request);
+}

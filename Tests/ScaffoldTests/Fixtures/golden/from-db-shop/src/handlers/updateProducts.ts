@@ -1,0 +1,14 @@
+import type { UpdateProductsRequest } from "../generated/operations";
+import type { HandlerResult } from "../generated/runtime";
+import { updateRow } from "../generated/db";
+
+/**
+ * PATCH /products/{sku}: Change columns of one products row.
+ *
+ * Created once by senior-backend scaffold from_db and never overwritten: this file is yours. The
+ * parameterised SQL lives in ../generated/db.ts, regenerated from the database on every run; put
+ * your rules (authorisation, extra checks) around the call.
+ */
+export async function updateProducts(request: UpdateProductsRequest): Promise<HandlerResult> {
+  return updateRow("products", request);
+}
