@@ -53,7 +53,7 @@ if $want_test; then
   if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
   fi
-  if ! "$venv/bin/python" -c "import mcp, pytest, jsonschema" >/dev/null 2>&1 || [ ! -x "$venv/bin/squawk" ]; then
+  if ! "$venv/bin/python" -c "import mcp, pytest, jsonschema, schemathesis, yaml" >/dev/null 2>&1 || [ ! -x "$venv/bin/squawk" ]; then
     echo "install-deps: installing Python test packages into .venv" >&2
     "$venv/bin/pip" install -q --disable-pip-version-check -r "$root/Tests/e2e/requirements.txt"
   fi
