@@ -149,14 +149,38 @@ struct ProjectWriter {
             {
                 throw BackendError(.refused, "refusing to write \(relative): it is a symbolic link")
             }
-            do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: target), options: .atomic)
-            } catch {
-                throw BackendError(.failed, "cannot write \(target): \(error.localizedDescription)")
-            }
+            try ProjectWriter.replace(target, with: Array(text.utf8))
         }
         for relative in plan.removals {
             try? manager.removeItem(atPath: output + "/" + relative)
         }
+    }
+
+    /// Writes beside `target` and renames over it: atomic, without Foundation's fsync per file (one fsync
+    /// per file was most of the wall time of a 500-file project).
+    static func replace(_ target: String, with bytes: [UInt8]) throws(BackendError) {
+        let temporary = target + ".scaffold-tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw BackendError(.failed, "cannot write \(target): \(String(cString: strerror(errno)))")
+        }
+        var offset = 0
+        var failure: Int32 = 0
+        bytes.withUnsafeBytes { buffer in
+            while offset < buffer.count {
+                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                offset += written
+            }
+        }
+        close(descriptor)
+        if failure == 0 && rename(temporary, target) == 0 { return }
+        let reason = String(cString: strerror(failure != 0 ? failure : errno))
+        unlink(temporary)
+        throw BackendError(.failed, "cannot write \(target): \(reason)")
     }
 }
