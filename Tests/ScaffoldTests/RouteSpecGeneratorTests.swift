@@ -81,3 +81,129 @@ func routeLines(_ result: ScaffoldResult) -> [String] {
                 == original.securitySchemes.map { "\($0.name) \($0.type)" }, "\(document): security schemes")
     }
 }
+
+/// Reads a written spec back as JSON (YAML through Yams, like any spec).
+func writtenSpec(_ path: String) throws -> JSONValue {
+    try SpecDocument.load(path: path).root
+}
+
+@Suite struct RouteSpecFixtureTests {
+    static let routes = fixtures + "/routes"
+
+    /// `METHOD path` -> the path parameters and their schema types, for every route of the Express fixture.
+    static let expressRoutes: [(route: String, parameters: [String])] = [
+        ("GET /health", []), ("HEAD /health", []), ("GET /version", []), ("POST /login", []), ("OPTIONS /cors", []),
+        ("GET /books", []), ("POST /books", []),
+        ("GET /books/{bookId}", ["bookId:integer"]), ("PUT /books/{bookId}", ["bookId:integer"]),
+        ("PATCH /books/{bookId}", ["bookId:integer"]), ("DELETE /books/{bookId}", ["bookId:integer"]),
+        ("GET /files/{name}.{ext}", ["name:string", "ext:string"]),
+        ("GET /archive/{year}", ["year:string"]), ("GET /archive/{year}/{month}", ["year:string", "month:string"]),
+        ("GET /api/v2/status", []),
+        ("GET /users", []), ("POST /users", []), ("GET /users/{id}", ["id:string"]), ("PUT /users/{id}", ["id:string"]),
+        ("DELETE /users/{id}", ["id:string"]),
+        ("GET /users/{id}/profile", ["id:string"]), ("PATCH /users/{id}/profile", ["id:string"]),
+        ("GET /admin/stats", []), ("POST /admin/reindex/{index}", ["index:string"]), ("GET /ready", []),
+    ]
+
+    @Test func everyExpressRouteIsFoundWithItsPathParameters() throws {
+        let output = temporaryFolder("express") + ".yaml"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let result = try generateSpec(Self.routes + "/express", into: output)
+        #expect(result.framework == "express")
+        #expect(routeLines(result) == Self.expressRoutes.map(\.route).sorted())
+        let spec = try writtenSpec(output)
+        for (route, expected) in Self.expressRoutes {
+            let parts = route.split(separator: " ")
+            let operation = try #require(spec["paths"]?[String(parts[1])]?[parts[0].lowercased()], "\(route)")
+            let parameters = (operation["parameters"]?.arrayValue ?? []).map {
+                "\($0["name"]?.stringValue ?? ""):\($0["schema"]?["type"]?.stringValue ?? "")"
+            }
+            #expect(parameters == expected, "\(route)")
+        }
+        // Handlers named by identifiers give the operation ids; file:line says where each route is.
+        let byRoute = Dictionary(uniqueKeysWithValues: result.operations.map { ("\($0.method) \($0.path)", $0) })
+        #expect(byRoute["GET /health"]?.operationId == "health")
+        #expect(byRoute["GET /version"]?.handlerFile == "app.js:22")
+        #expect(byRoute["PUT /users/{id}"]?.operationId == "putUsersId")
+        #expect(byRoute["POST /admin/reindex/{index}"]?.route == "/admin/reindex/:index([a-z]+)")
+        #expect(byRoute["GET /users/{id}/profile"]?.handlerFile == "routes/profile.ts:5")
+        #expect(
+            spec["paths"]?["/admin/reindex/{index}"]?["post"]?["parameters"]?.arrayValue?.first?["schema"]?["pattern"]
+                == .string("^(?:[a-z]+)$"))
+        // Nothing in comments, strings, templates or regex literals became a route.
+        for decoy in ["/commented", "/blocked", "/in-string", "/in-template", "/in-regex"] {
+            #expect(!result.operations.contains { $0.path == decoy })
+        }
+        // Every unresolvable registration is a warning with file:line and the reason.
+        let expectedWarnings = [
+            "app.js:48: GET route not listed: dynamic path", "app.js:49: GET route not listed: dynamic path",
+            "app.js:50: ALL /everything", "app.js:51: something.get('/unknown'", "app.js:52: get route with spread",
+        ]
+        for expected in expectedWarnings {
+            #expect(result.warnings.contains { $0.hasPrefix(expected) }, "missing warning \(expected)")
+        }
+        #expect(result.warnings.count == expectedWarnings.count, "\(result.warnings)")
+    }
+
+    @Test func fastifyShorthandRouteAndPluginPrefixesWithSchemas() throws {
+        let output = temporaryFolder("fastify") + ".json"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let result = try generateSpec(Self.routes + "/fastify", into: output)
+        #expect(result.framework == "fastify")
+        #expect(
+            routeLines(result) == [
+                "DELETE /admin/cache", "GET /items/{itemId}", "GET /ping", "GET /v1/users", "GET /v1/users/{id}",
+                "POST /items", "PUT /items",
+            ])
+        #expect(result.warnings == [])
+        let spec = try JSONParser.parse([UInt8](try #require(FileManager.default.contents(atPath: output))))
+        let item = try #require(spec["paths"]?["/items/{itemId}"]?["get"])
+        #expect(item["parameters"]?.arrayValue?.map { $0["name"]?.stringValue ?? "" } == ["itemId", "verbose"])
+        #expect(item["parameters"]?.arrayValue?.first?["schema"]?["type"] == .string("integer"))
+        #expect(item["responses"]?["200"]?["description"] == .string("The item"))
+        #expect(item["responses"]?["200"]?["content"]?["application/json"]?["schema"]?["type"] == .string("object"))
+        let save = try #require(spec["paths"]?["/items"]?["post"])
+        #expect(
+            save["requestBody"]?["content"]?["application/json"]?["schema"]?["required"] == .array([.string("name")]))
+        #expect(save["parameters"]?.arrayValue?.first?["in"] == .string("header"))
+        #expect(save["parameters"]?.arrayValue?.first?["required"] == .bool(true))
+        let user = try #require(spec["paths"]?["/v1/users/{id}"]?["get"])
+        #expect(user["operationId"] == .string("fetchUser"))
+        #expect(user["summary"] == .string("Get a user"))
+        #expect(user["tags"] == .array([.string("users")]))
+    }
+
+    @Test func koaRouterPrefixesNestingAndNamedRoutes() throws {
+        let output = temporaryFolder("koa") + ".yml"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let result = try generateSpec(Self.routes + "/koa", into: output)
+        #expect(result.framework == "koa")
+        #expect(
+            routeLines(result) == [
+                "DELETE /api/articles/{slug}", "GET /api", "GET /api/articles", "GET /api/articles/{slug}",
+                "GET /api/status", "POST /api/articles",
+            ])
+        #expect(result.warnings == [])
+        #expect(result.operations.first { $0.path == "/api" }?.operationId == "rootHandler")
+        #expect(result.operations.first { $0.method == "DELETE" }?.operationId == "remove")
+    }
+
+    @Test func openapiBlocksAreMergedAndBadOnesWarned() throws {
+        let output = temporaryFolder("jsdoc") + ".yaml"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let result = try generateSpec(Self.routes + "/jsdoc", into: output)
+        #expect(routeLines(result) == ["GET /pets/{petId}", "POST /reports"])
+        let spec = try writtenSpec(output)
+        let pet = try #require(spec["paths"]?["/pets/{petId}"]?["get"])
+        #expect(pet["operationId"] == .string("findPet"))
+        #expect(pet["summary"] == .string("Find a pet"))
+        #expect(pet["parameters"]?.arrayValue?.count == 1)
+        #expect(pet["parameters"]?.arrayValue?.first?["schema"]?["type"] == .string("integer"))
+        #expect(pet["responses"]?["200"]?["description"] == .string("The pet"))
+        #expect(spec["paths"]?["/reports"]?["post"]?["responses"]?["202"] != nil)
+        #expect(spec["components"]?["schemas"]?["Pet"]?["type"] == .string("object"))
+        #expect(result.operations.first { $0.path == "/reports" }?.handlerFile == "app.js:26")
+        #expect(result.warnings.count == 1)
+        #expect(result.warnings.first?.hasPrefix("app.js:44: @openapi block is not valid YAML") == true)
+    }
+}

@@ -220,13 +220,17 @@ struct RouteSpecBuilder {
             return true
         }
         var names = Names.Uniquer()
+        var claimedAt: [String: String] = [:]
         for index in operations.indices {
             let raw = operations[index].operation["operationId"]?.stringValue ?? operations[index].method
             let unique = names.claim(raw)
-            if unique != raw {
+            let location = operations[index].location
+            // One registration that became two paths (an optional parameter) needs no warning.
+            if unique != raw && claimedAt[raw.lowercased()] != location {
                 warnings.append(
                     "\(operations[index].location): operationId '\(raw)' is used twice; this one is '\(unique)'")
             }
+            if claimedAt[raw.lowercased()] == nil { claimedAt[raw.lowercased()] = location }
             operations[index].operation["operationId"] = .string(unique)
         }
     }
