@@ -207,3 +207,155 @@ func writtenSpec(_ path: String) throws -> JSONValue {
         #expect(result.warnings.first?.hasPrefix("app.js:44: @openapi block is not valid YAML") == true)
     }
 }
+
+@Suite struct RouteSpecHostileInputTests {
+    /// A fresh folder holding `files` (relative path -> text).
+    func folder(_ files: [String: String]) throws -> String {
+        let root = temporaryFolder("routes")
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        for (path, text) in files { try write(text, to: root + "/" + path) }
+        return root
+    }
+
+    @Test func aMissingFolderOrAFileInsteadOfAFolderIsAClearError() throws {
+        expectFailure(.notFound, containing: "does not exist") {
+            _ = try generateSpec("/nonexistent/routes-\(UUID().uuidString)", into: temporaryFolder() + ".yaml")
+        }
+        let root = try folder(["app.js": "app.get('/x', h);\n"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        expectFailure(.invalidInput, containing: "is a file") {
+            _ = try generateSpec(root + "/app.js", into: temporaryFolder() + ".yaml")
+        }
+    }
+
+    @Test(arguments: [
+        ("spec.txt", BackendError.Code.invalidInput, ".yaml, .yml"), ("spec", .invalidInput, ".json"),
+        ("../outside.yaml", .refused, "'..'"), ("a/../../b.json", .refused, "'..'"), ("  ", .invalidInput, "output"),
+    ])
+    func outputsOutsideOrWithAWrongExtensionAreRefused(
+        _ output: String, _ code: BackendError.Code, _ text: String
+    )
+        throws
+    {
+        let root = try folder(["app.js": "const app = require('express')();\napp.get('/x', h);\n"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        expectFailure(code, containing: text) { _ = try generateSpec(root, into: output) }
+    }
+
+    @Test func anOutputThatIsAFolderIsRefusedAndDryRunWritesNothing() throws {
+        let root = try folder(["app.js": "const app = require('express')();\napp.get('/x', h);\n"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root + "/spec.yaml", withIntermediateDirectories: true)
+        expectFailure(.refused, containing: "is a folder") { _ = try generateSpec(root, into: root + "/spec.yaml") }
+        let target = root + "/out/openapi.json"
+        let dry = try generateSpec(root, into: target, dryRun: true)
+        #expect(dry.status == "dry_run" && dry.files.first?.action == "created")
+        #expect(!FileManager.default.fileExists(atPath: target))
+        let first = try generateSpec(root, into: target)
+        #expect(first.files == [.init(path: "openapi.json", action: "created", generated: false)])
+        #expect(first.spec == target && FileManager.default.fileExists(atPath: target))
+        let second = try generateSpec(root, into: target)
+        #expect(second.files.first?.action == "unchanged" && second.counts.unchanged == 1)
+    }
+
+    @Test func binaryUnterminatedHugeAndLoopingInputGiveWarningsNotCrashes() throws {
+        let root = try folder([
+            "app.js": "const app = require('express')();\napp.get('/first', a);\n"
+                + "const broken = 'no end\napp.get('/after-string', b);\n"
+                + "const open = `template ${ never closed\napp.get('/swallowed', c);\n",
+            "notes.md": "app.get('/not-source', h);\n",
+            "script.ts": "def main():\n    print('python, not TypeScript')\n",
+        ])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try Data([0x61, 0x70, 0x70, 0x00, 0xFF, 0xFE, 0x2E]).write(to: URL(fileURLWithPath: root + "/binary.js"))
+        try String(
+            repeating: "// padding padding padding padding padding padding padding padding padding\n",
+            count: 30_000
+        ).write(toFile: root + "/huge.js", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: root + "/nested", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: root + "/nested/up", withDestinationPath: "..")
+        try FileManager.default.createSymbolicLink(atPath: root + "/self.js", withDestinationPath: "self.js")
+
+        let output = root + "/openapi.yaml"
+        let result = try generateSpec(root, into: output)
+        #expect(routeLines(result) == ["GET /after-string", "GET /first"])
+        let expected = [
+            "app.js:3: unterminated string", "app.js:5: unterminated template literal", "binary.js: not UTF-8 text",
+            "huge.js: 2 MB, over the 2 MB limit", "nested/up: symbolic link to a folder, not followed",
+            "self.js: symbolic link to nothing (or a loop)",
+        ]
+        for prefix in expected {
+            #expect(result.warnings.contains { $0.hasPrefix(prefix) }, "missing '\(prefix)' in \(result.warnings)")
+        }
+    }
+
+    @Test func manyRoutesInOneFileAreReadQuickly() throws {
+        var source = "const express = require('express');\nconst app = express();\n"
+        for index in 0..<3_000 { source += "app.get('/r\(index)/:id', handler\(index));\n" }
+        let root = try folder(["app.js": source])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let result = try generateSpec(root, into: root + "/openapi.json")
+        #expect(result.operations.count == 3_000)
+        #expect(clock.now - started < .seconds(20))
+    }
+}
+
+@Suite struct JavaScriptTokenizerTests {
+    @Test(arguments: [
+        ("a / b / c", ["identifier a", "punctuator /", "identifier b", "punctuator /", "identifier c"]),
+        (
+            "x = /ab+c\\//g.test(y)",
+            [
+                "identifier x", "punctuator =", "regex /ab+c\\//g", "punctuator .",
+                "identifier test", "punctuator (", "identifier y", "punctuator )",
+            ]
+        ),
+        ("return /[/]/", ["identifier return", "regex /[/]/"]),
+        ("i++ / 2", ["identifier i", "punctuator ++", "punctuator /", "number 2"]),
+        ("'it\\'s' \"a\\nb\"", ["string it's", "string a\nb"]),
+        ("`a${ `b${c}` + '}' }d` e", ["template(isStatic: false) a${ `b${c}` + '}' }d", "identifier e"]),
+        ("`plain\\u0041`", ["template(isStatic: true) plainA"]),
+        ("// app.get('/x')\n/* app.post('/y') */ z", ["identifier z"]),
+        ("a?.b ?? c", ["identifier a", "punctuator ?.", "identifier b", "punctuator ??", "identifier c"]),
+    ])
+    func tokens(_ source: String, _ expected: [String]) {
+        let tokens = JavaScriptTokenizer.tokenize(source).tokens
+        #expect(tokens.map { "\($0.kind) \($0.text)" } == expected)
+    }
+
+    @Test func docCommentsKeepTheirLine() {
+        let tokenizer = JavaScriptTokenizer.tokenize("x\n/**\n * @openapi\n */\n/* plain */")
+        #expect(tokenizer.docComments.map(\.line) == [2])
+    }
+}
+
+@Suite struct RoutePathTests {
+    @Test(arguments: [
+        ("/users/:id", ["/users/{id}"], ["id:string"]),
+        ("/books/:id(\\d+)", ["/books/{id}"], ["id:integer"]),
+        ("/tags/:tag([a-z]+)", ["/tags/{tag}"], ["tag:string:^(?:[a-z]+)$"]),
+        ("/archive/:year/:month?", ["/archive/{year}", "/archive/{year}/{month}"], ["year:string", "month:string"]),
+        ("/files/*", ["/files/{wildcard}"], ["wildcard:string"]),
+        ("/time/10::30", ["/time/10:30"], []),
+        ("/a/:from-:to", ["/a/{from}-{to}"], ["from:string", "to:string"]),
+    ])
+    func convert(_ route: String, _ paths: [String], _ parameters: [String]) {
+        let converted = RoutePath.convert(route)
+        #expect(converted.paths.map(\.path) == paths)
+        let last = converted.paths.last?.parameters ?? []
+        #expect(
+            last.map { parameter in
+                ([parameter.name, parameter.schema["type"]?.stringValue ?? ""]
+                    + (parameter.schema["pattern"]?.stringValue.map { [$0] } ?? [])).joined(separator: ":")
+            } == parameters)
+    }
+
+    @Test func prefixesJoinWithoutDoubleSlashes() {
+        #expect(RoutePath.join("/api/", "/users") == "/api/users")
+        #expect(RoutePath.join("/api", "/") == "/api")
+        #expect(RoutePath.join("", "/") == "/")
+        #expect(RoutePath.join("/v1", "users") == "/v1/users")
+    }
+}

@@ -91,7 +91,7 @@ struct JavaScriptTokenizer {
         guard let previous = tokens.last else { return true }
         switch previous.kind {
         case .identifier: return Self.regexKeywords.contains(previous.text)
-        case .punctuator: return ![")", "]", "}"].contains(previous.text)
+        case .punctuator: return ![")", "]", "}", "++", "--"].contains(previous.text)
         default: return false
         }
     }

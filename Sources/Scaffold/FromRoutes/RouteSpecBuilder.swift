@@ -243,18 +243,24 @@ struct RouteSpecBuilder {
             root["servers"] = .array([.object(JSONObject(["url": .string(basePath)]))])
         }
         if !tags.isEmpty { root["tags"] = .array(tags) }
+        // Grouped through a dictionary: one pass over the operations, not one per path.
+        var order: [String] = []
+        var byPath: [String: [String: JSONObject]] = [:]
+        for operation in operations {
+            if byPath[operation.path] == nil { order.append(operation.path) }
+            byPath[operation.path, default: [:]][operation.method] = operation.operation
+        }
         var paths = JSONObject()
-        for operation in operations where paths[operation.path] == nil {
-            var item = pathItemMembers[operation.path] ?? JSONObject()
+        for path in order {
+            var item = pathItemMembers[path] ?? JSONObject()
             for method in APIModel.methods {
-                if let found = operations.first(where: { $0.path == operation.path && $0.method == method }) {
-                    item[method] = .object(found.operation)
-                }
+                if let operation = byPath[path]?[method] { item[method] = .object(operation) }
             }
-            paths[operation.path] = .object(item)
+            paths[path] = .object(item)
         }
         root["paths"] = .object(paths)
         if components.count > 0 { root["components"] = .object(components) }
         return .object(root)
     }
+
 }
