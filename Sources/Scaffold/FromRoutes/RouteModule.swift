@@ -314,8 +314,10 @@ struct RouteModule {
         for index in tokens.indices where tokens[index].isPunctuator("=") {
             guard let name = token(index - 1), name.kind == .identifier, token(index - 2)?.isPunctuator(".") != true
             else { continue }
-            let start = index + 1
+            var start = index + 1
             let end = reader.expressionEnd(from: start)
+            // `var app = module.exports = express()`: the value is after the last `=` of the chain.
+            while let next = (start..<end).first(where: { tokens[$0].isPunctuator("=") }) { start = next + 1 }
             if let router = router(start..<end, line: name.line) {
                 routers[name.text] = router
                 frameworks.insert(router.framework)
@@ -384,6 +386,12 @@ struct RouteModule {
             {
                 if token(index + 3)?.isPunctuator("=") == true {
                     readCommonJSExport(valueAt: index + 4, name: "default")
+                    // `var app = module.exports = express()` exports the variable.
+                    if token(index - 1)?.isPunctuator("=") == true, let local = token(index - 2),
+                        local.kind == .identifier
+                    {
+                        exports["default"] = .local(local.text)
+                    }
                 } else if token(index + 3)?.isPunctuator(".") == true, let name = token(index + 4),
                     token(index + 5)?.isPunctuator("=") == true
                 {
