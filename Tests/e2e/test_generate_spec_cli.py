@@ -46,7 +46,7 @@ def test_express_folder_becomes_a_yaml_spec_with_every_route(tmp_path):
     spec = yaml.safe_load((project / "x.yaml").read_text())
     assert spec["openapi"] == "3.1.0"
     found = sorted(f"{entry['method']} {entry['path']}" for entry in result["operations"])
-    assert len(found) == 25
+    assert len(found) == 27
     documented = sorted(f"{method.upper()} {path}" for path, item in spec["paths"].items() for method in item)
     assert documented == found
     assert spec["paths"]["/books/{bookId}"]["get"]["parameters"][0]["schema"] == {"type": "integer"}

@@ -98,6 +98,31 @@ struct RouteExtractor {
 
     // MARK: bindings
 
+    /// A static value reader for `module` whose constants may come from other files of the folder
+    /// (`import { itemSchema } from './schemas'`).
+    private func reader(_ module: RouteModule) -> StaticValueReader {
+        let modules = modules
+        let file = module.file.path
+        return StaticValueReader(tokens: module.tokens) { name in Self.constant(name, in: file, modules: modules) }
+    }
+
+    private static func constant(
+        _ name: String, in file: String, modules: [String: RouteModule], depth: Int = 0
+    )
+        -> JSONValue?
+    {
+        guard depth < 8, let module = modules[file] else { return nil }
+        if let value = module.constants[name] { return value }
+        guard let imported = module.imports[name], let target = modules[imported.path] else { return nil }
+        switch target.exports[imported.name] {
+        case .local(let local): return constant(local, in: imported.path, modules: modules, depth: depth + 1)
+        case .reexport(let path, let original):
+            guard let source = modules[path], case .local(let local) = source.exports[original] else { return nil }
+            return constant(local, in: path, modules: modules, depth: depth + 1)
+        default: return nil
+        }
+    }
+
     /// What `name` stands for at token `index` of `file`.
     func binding(_ name: String, in file: String, at index: Int, depth: Int = 0) -> Binding? {
         guard depth < 16, let module = modules[file] else { return nil }
@@ -174,7 +199,7 @@ struct RouteExtractor {
     private mutating func scan(_ file: String) {
         guard let module = modules[file] else { return }
         let tokens = module.tokens
-        let reader = module.reader
+        let reader = reader(module)
         var index = 0
         while index < tokens.count {
             defer { index += 1 }
@@ -197,10 +222,38 @@ struct RouteExtractor {
                 continue
             }
             if open < tokens.count, tokens[open].isPunctuator("("), member.kind == .identifier {
-                let arguments = reader.arguments(open)
+                var arguments = reader.arguments(open)
                 handleMemberCall(
                     receiver: receiver, key: key, member: member.text, arguments: arguments.ranges,
                     end: arguments.end, in: module)
+                // `app.get(...).post(...)`, `router.use(...).use(...)`: these calls return the router itself.
+                guard key != nil, member.text != "route" else { continue }
+                var cursor = arguments.end
+                while cursor + 2 < tokens.count, tokens[cursor].isPunctuator("."), tokens[cursor + 2].isPunctuator("("),
+                    Self.methods[tokens[cursor + 1].text] != nil
+                        || ["use", "register"].contains(tokens[cursor + 1].text)
+                {
+                    arguments = reader.arguments(cursor + 2)
+                    let chained = JavaScriptToken(kind: .identifier, text: receiver.text, line: tokens[cursor + 1].line)
+                    handleMemberCall(
+                        receiver: chained, key: key, member: tokens[cursor + 1].text, arguments: arguments.ranges,
+                        end: arguments.end, in: module)
+                    cursor = arguments.end
+                }
+            } else if open < tokens.count, tokens[open].isPunctuator("."), member.kind == .identifier,
+                let method = tokens[safe: open + 1], Self.methods[method.text] != nil,
+                tokens[safe: open + 2]?.isPunctuator("(") == true
+            {
+                // `this.router.get('/x', ...)`: a receiver that is a member expression cannot be resolved.
+                let arguments = reader.arguments(open + 2)
+                if arguments.ranges.count >= 2, let first = reader.value(arguments.ranges[0])?.stringValue,
+                    first.hasPrefix("/")
+                {
+                    warnings.append(
+                        "\(file):\(method.line): \(receiver.text).\(member.text).\(method.text)('\(first)', ...) looks "
+                            + "like a route on '\(receiver.text).\(member.text)', which is not a router variable found "
+                            + "in the folder; not listed")
+                }
             }
         }
         for (line, message) in computedCalls(module) { warnings.append("\(file):\(line): \(message)") }
@@ -214,7 +267,7 @@ struct RouteExtractor {
             guard tokens[index + 1].isPunctuator("["), index == 0 || !tokens[index - 1].isPunctuator("."),
                 case .router = binding(tokens[index].text, in: module.file.path, at: index)
             else { continue }
-            let close = module.reader.closing(index + 1)
+            let close = reader(module).closing(index + 1)
             guard close < tokens.count, tokens[close].isPunctuator("(") else { continue }
             found.append(
                 (
@@ -235,7 +288,7 @@ struct RouteExtractor {
         if let method = Self.methods[member] {
             guard let key else {
                 // `cache.get('key')` and friends: only a path-like first argument and a handler make a route.
-                if arguments.count >= 2, let first = module.reader.value(arguments[0])?.stringValue,
+                if arguments.count >= 2, let first = reader(module).value(arguments[0])?.stringValue,
                     first.hasPrefix("/")
                 {
                     warnings.append(
@@ -252,7 +305,7 @@ struct RouteExtractor {
             if member == "register" || member == "route" {
                 // Plugin registration and route() on something unknown: say so only when it looks like routing.
                 if member == "route", let first = arguments.first,
-                    module.reader.value(first)?.stringValue?
+                    reader(module).value(first)?.stringValue?
                         .hasPrefix("/") == true
                 {
                     warnings.append(
@@ -265,7 +318,7 @@ struct RouteExtractor {
         switch member {
         case "route":
             guard let first = arguments.first else { return }
-            if tokens[first.lowerBound].isPunctuator("{") || module.reader.value(first)?.objectValue != nil {
+            if tokens[first.lowerBound].isPunctuator("{") || reader(module).value(first)?.objectValue != nil {
                 addFastifyRoute(key: key, options: first, line: receiver.line, in: module)
             } else {
                 addChain(key: key, pathArgument: first, chainStart: end, line: receiver.line, in: module)
@@ -275,7 +328,7 @@ struct RouteExtractor {
         case "register":
             guard let plugin = arguments.first else { return }
             var prefix = ""
-            if arguments.count > 1, let options = module.reader.value(arguments[1]) {
+            if arguments.count > 1, let options = reader(module).value(arguments[1]) {
                 prefix = options["prefix"]?.stringValue ?? ""
             } else if arguments.count > 1 {
                 warnings.append("\(location): register(...) options are not static; a prefix in them is not applied")
@@ -284,7 +337,7 @@ struct RouteExtractor {
                 mounts.append(Mount(parent: key, child: child, prefix: prefix))
             }
         case "prefix":
-            if let first = arguments.first, let prefix = module.reader.value(first)?.stringValue {
+            if let first = arguments.first, let prefix = reader(module).value(first)?.stringValue {
                 prefixOverrides[key] = prefix
             }
         default: break
@@ -314,7 +367,7 @@ struct RouteExtractor {
             tokens[range.lowerBound + 1].isPunctuator("("),
             !tokens[range.lowerBound].isIdentifier("require")
         {
-            let inner = module.reader.arguments(range.lowerBound + 1)
+            let inner = reader(module).arguments(range.lowerBound + 1)
             if let first = inner.ranges.first, inner.end == range.upperBound { range = first }
         }
         switch expressionBinding(range, in: file) {
@@ -347,7 +400,7 @@ struct RouteExtractor {
         }
         guard case .function(let targetFile, let function) = target else { return }
         // A call inside the function itself (recursion) adds nothing.
-        for (position, argument) in module.reader.arguments(open).ranges.enumerated() {
+        for (position, argument) in reader(module).arguments(open).ranges.enumerated() {
             guard let parent = routerKey(argument, in: file) else { continue }
             let child = RouterKey(file: targetFile, name: "fn:\(function):\(position)")
             if child != parent { mounts.append(Mount(parent: parent, child: child, prefix: "")) }
@@ -359,7 +412,7 @@ struct RouteExtractor {
         var prefixes = [""]
         var rest = arguments[...]
         if let first = arguments.first {
-            if let value = module.reader.value(first) {
+            if let value = reader(module).value(first) {
                 if let text = value.stringValue {
                     prefixes = [text]
                     rest = arguments.dropFirst()
@@ -384,7 +437,7 @@ struct RouteExtractor {
     /// The path argument(s) of a registration: static strings, or nil with a reason.
     private func paths(_ range: Range<Int>, in module: RouteModule) -> (paths: [String], problem: String?) {
         let tokens = module.tokens
-        if let value = module.reader.value(range) {
+        if let value = reader(module).value(range) {
             if let text = value.stringValue { return ([text], nil) }
             if let items = value.arrayValue, items.allSatisfy({ $0.stringValue != nil }) {
                 return (items.compactMap(\.stringValue), nil)
@@ -428,8 +481,8 @@ struct RouteExtractor {
         var pathRange = first
         var routeName: String?
         // koa-router named route: router.get('name', '/path', ...).
-        if let name = module.reader.value(first)?.stringValue, !name.hasPrefix("/"), let second = rest.first,
-            module.reader.value(second)?.stringValue?.hasPrefix("/") == true
+        if let name = reader(module).value(first)?.stringValue, !name.hasPrefix("/"), let second = rest.first,
+            reader(module).value(second)?.stringValue?.hasPrefix("/") == true
         {
             routeName = name
             pathRange = second
@@ -469,7 +522,7 @@ struct RouteExtractor {
         var cursor = chainStart
         while cursor + 2 < tokens.count, tokens[cursor].isPunctuator("."), tokens[cursor + 2].isPunctuator("(") {
             let member = tokens[cursor + 1]
-            let arguments = module.reader.arguments(cursor + 2)
+            let arguments = reader(module).arguments(cursor + 2)
             if let method = Self.methods[member.text] {
                 if let problem = found.problem {
                     warnings.append("\(file):\(member.line): \(method.uppercased()) route not listed: \(problem)")
@@ -495,7 +548,7 @@ struct RouteExtractor {
         let tokens = module.tokens
         let members = objectMembers(options, in: module)
         var methods: [String] = []
-        if let range = members["method"], let value = module.reader.value(range) {
+        if let range = members["method"], let value = reader(module).value(range) {
             methods = (value.arrayValue ?? [value]).compactMap { $0.stringValue?.lowercased() }
         }
         guard !methods.isEmpty else {
@@ -543,10 +596,10 @@ struct RouteExtractor {
             return result
         }
         var cursor = range.lowerBound + 1
-        let end = module.reader.closing(range.lowerBound) - 1
+        let end = reader(module).closing(range.lowerBound) - 1
         while cursor < end {
             let key = tokens[cursor]
-            let stop = module.reader.expressionEnd(from: cursor)
+            let stop = reader(module).expressionEnd(from: cursor)
             if key.kind == .identifier || key.kind == .string, tokens[safe: cursor + 1]?.isPunctuator(":") == true {
                 result[key.text] = (cursor + 2)..<stop
             } else if key.kind == .identifier, cursor + 1 == stop {
@@ -566,12 +619,12 @@ struct RouteExtractor {
 
     /// A fastify schema: static as a whole, or member by member (a computed member is left out).
     private func schemaObject(_ range: Range<Int>, line: Int, in module: RouteModule) -> JSONObject? {
-        if let whole = module.reader.value(range)?.objectValue { return whole }
+        if let whole = reader(module).value(range)?.objectValue { return whole }
         var result = JSONObject()
         for (key, valueRange) in objectMembers(range, in: module).sorted(by: {
             $0.value.lowerBound < $1.value.lowerBound
         }) {
-            if let value = module.reader.value(valueRange) {
+            if let value = reader(module).value(valueRange) {
                 result[key] = value
             }
         }

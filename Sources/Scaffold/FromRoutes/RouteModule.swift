@@ -312,22 +312,56 @@ struct RouteModule {
 
     private mutating func readDeclarations() {
         for index in tokens.indices where tokens[index].isPunctuator("=") {
-            guard let name = token(index - 1), name.kind == .identifier, token(index - 2)?.isPunctuator(".") != true
-            else { continue }
+            guard let declared = declaredName(assignedAt: index) else { continue }
             var start = index + 1
             let end = reader.expressionEnd(from: start)
-            // `var app = module.exports = express()`: the value is after the last `=` of the chain.
-            while let next = (start..<end).first(where: { tokens[$0].isPunctuator("=") }) { start = next + 1 }
-            if let router = router(start..<end, line: name.line) {
-                routers[name.text] = router
+            // `var app = module.exports = express()`: the value is after the last top-level `=` of the chain.
+            while let next = topLevelAssignment(in: start..<end) { start = next + 1 }
+            if let router = router(start..<end, line: declared.name.line) {
+                routers[declared.name.text] = router
                 frameworks.insert(router.framework)
-            } else if let declaration = token(index - 2),
-                declaration.isIdentifier("const") || declaration.isIdentifier("let") || declaration.isIdentifier("var"),
-                let value = reader.value(start..<end)
-            {
-                constants[name.text] = value
+            } else if declared.isDeclaration, let value = reader.value(start..<end) {
+                constants[declared.name.text] = value
             }
         }
+    }
+
+    /// The name assigned by the `=` at `index`: `name = ...`, `const name = ...` or
+    /// `const name: Type = ...` (TypeScript); nil for member assignments (`a.b = ...`).
+    private func declaredName(assignedAt index: Int) -> (name: JavaScriptToken, isDeclaration: Bool)? {
+        func isDeclarationKeyword(_ token: JavaScriptToken?) -> Bool {
+            guard let token else { return false }
+            return token.isIdentifier("const") || token.isIdentifier("let") || token.isIdentifier("var")
+        }
+        if let name = token(index - 1), name.kind == .identifier, token(index - 2)?.isPunctuator(".") != true,
+            token(index - 2)?.isPunctuator(":") != true
+        {
+            return (name, isDeclarationKeyword(token(index - 2)))
+        }
+        var cursor = index - 1
+        while cursor > 1, index - cursor < 24 {
+            let current = tokens[cursor]
+            if current.isPunctuator(";") || current.isPunctuator("=") || current.isPunctuator("}") { return nil }
+            if isDeclarationKeyword(current), let name = token(cursor + 1), name.kind == .identifier,
+                token(cursor + 2)?.isPunctuator(":") == true
+            {
+                return (name, true)
+            }
+            cursor -= 1
+        }
+        return nil
+    }
+
+    private func topLevelAssignment(in range: Range<Int>) -> Int? {
+        var depth = 0
+        for index in range {
+            let current = tokens[index]
+            guard current.kind == .punctuator else { continue }
+            if ["(", "[", "{"].contains(current.text) { depth += 1 }
+            if [")", "]", "}"].contains(current.text) { depth -= 1 }
+            if depth == 0 && current.text == "=" { return index }
+        }
+        return nil
     }
 
     /// The router or app an initializer creates, if it creates one.

@@ -51,6 +51,9 @@ app.all('/everything', everything);
 something.get('/unknown', unknownHandler);
 app.get(...routeArguments);
 
+const orders = require('./routes/orders').default;
+app.use('/orders', orders);
+
 function getVersion(req, res) {
   res.json({ version: process.env.VERSION || 'dev' });
 }
