@@ -18,17 +18,23 @@ func routeLines(_ result: ScaffoldResult) -> [String] {
 }
 
 @Suite struct RouteSpecRoundTripTests {
+    /// Every `small/` document and the RealWorld API (the list), and `features/` and `medium/` too.
     static func corpusDocuments() -> [String] {
-        let small = (try? FileManager.default.contentsOfDirectory(atPath: corpus + "/small")) ?? []
-        return small.filter { $0.hasSuffix(".yaml") }.sorted().map { "small/" + $0 }
-            + ["roundtrip/realworld-conduit-openapi.yml"]
+        var documents: [String] = []
+        for folder in ["small", "features", "medium"] {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: corpus + "/" + folder)) ?? []
+            documents += names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }.sorted().map {
+                folder + "/" + $0
+            }
+        }
+        return documents + ["roundtrip/realworld-conduit-openapi.yml"]
     }
 
     @Test func theCorpusIsThere() {
         #expect(
             FileManager.default.fileExists(atPath: corpus + "/small"),
             "the round-trip tests read the shared corpus at \(corpus): it is missing")
-        #expect(Self.corpusDocuments().count >= 10)
+        #expect(Self.corpusDocuments().filter { $0.hasPrefix("small/") }.count >= 12)
     }
 
     /// spec -> scaffold -> generate_spec -> the same operations, parameters, bodies and schemas.
