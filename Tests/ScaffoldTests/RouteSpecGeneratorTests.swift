@@ -160,7 +160,8 @@ func writtenSpec(_ path: String) throws -> JSONValue {
         #expect(result.framework == "fastify")
         #expect(
             routeLines(result) == [
-                "DELETE /admin/cache", "GET /items/{itemId}", "GET /ping", "GET /v1/users", "GET /v1/users/{id}",
+                "DELETE /admin/cache", "GET /health", "GET /items/{itemId}", "GET /ping", "GET /v1/users",
+                "GET /v1/users/{id}",
                 "POST /items", "PUT /items",
             ])
         #expect(result.warnings == [])
@@ -350,6 +351,8 @@ func writtenSpec(_ path: String) throws -> JSONValue {
         ("/files/*", ["/files/{wildcard}"], ["wildcard:string"]),
         ("/time/10::30", ["/time/10:30"], []),
         ("/a/:from-:to", ["/a/{from}-{to}"], ["from:string", "to:string"]),
+        ("/users{/:id}", ["/users", "/users/{id}"], ["id:string"]),
+        ("/files/*path", ["/files/{path}"], ["path:string"]),
     ])
     func convert(_ route: String, _ paths: [String], _ parameters: [String]) {
         let converted = RoutePath.convert(route)

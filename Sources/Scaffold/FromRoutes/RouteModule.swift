@@ -487,6 +487,17 @@ struct RouteModule {
             token(start + 1).map({ $0.isPunctuator(";") || $0.isPunctuator("}") || $0.kind != .punctuator }) ?? true
         {
             exports[name] = .local(value.text)
+        } else if value.kind == .identifier, token(start + 1)?.isPunctuator("(") == true,
+            let wrapped = reader.arguments(start + 1).ranges.first
+        {
+            // `export default fp(plugin)` (fastify-plugin and similar wrappers): the wrapped function.
+            if let function = functions.firstIndex(where: {
+                $0.start == wrapped.lowerBound || $0.start == wrapped.lowerBound + 1
+            }) {
+                exports[name] = .function(function)
+            } else if wrapped.count == 1, tokens[wrapped.lowerBound].kind == .identifier {
+                exports[name] = .local(tokens[wrapped.lowerBound].text)
+            }
         } else if value.isPunctuator("{"), name == "default" {
             // module.exports = { a, b: c }: named exports.
             let end = reader.closing(start)

@@ -26,11 +26,12 @@ struct RoutePath: Equatable {
         var notes: [String] = []
         var path = ""
         var parameters: [Parameter] = []
-        var optionalStart: String.Index?
+        var optionalStart: Int?
         var optionalParameterCount = 0
         let scalars = Array(route.unicodeScalars)
         var index = 0
         var wildcards = 0
+        var inGroup = false
         func isNameScalar(_ scalar: Unicode.Scalar) -> Bool {
             (scalar >= "a" && scalar <= "z") || (scalar >= "A" && scalar <= "Z") || (scalar >= "0" && scalar <= "9")
                 || scalar == "_"
@@ -76,19 +77,36 @@ struct RoutePath: Equatable {
                     index += 1
                     optionalParameterCount += 1
                     if optionalStart == nil {
-                        optionalStart = path.lastIndex(of: "/") ?? path.endIndex
+                        optionalStart =
+                            path.lastIndex(of: "/").map { path.distance(from: path.startIndex, to: $0) } ?? path.count
                     }
                 } else if index < scalars.count, scalars[index] == "*" || scalars[index] == "+" {
                     notes.append("':\(name)\(scalars[index])' matches several segments; described as one parameter")
                     index += 1
                 }
+                if inGroup { optionalParameterCount += 1 }
                 path += "{\(name)}"
                 parameters.append(Parameter(name: name, schema: schema))
                 continue
             }
+            if scalar == "{" || scalar == "}" {
+                // Express 5 optional group: `/users{/:id}`.
+                if scalar == "{" && optionalStart == nil { optionalStart = path.count }
+                if scalar == "{" { inGroup = true } else { inGroup = false }
+                index += 1
+                continue
+            }
             if scalar == "*" {
                 wildcards += 1
-                let name = wildcards == 1 ? "wildcard" : "wildcard\(wildcards)"
+                var name = wildcards == 1 ? "wildcard" : "wildcard\(wildcards)"
+                // Express 5 names its wildcards: `/files/*path`.
+                var named = ""
+                while index + 1 < scalars.count, isNameScalar(scalars[index + 1]) {
+                    named.unicodeScalars.append(scalars[index + 1])
+                    index += 1
+                }
+                if !named.isEmpty { name = named }
+                if inGroup { optionalParameterCount += 1 }
                 notes.append("'*' matches any text; described as the path parameter {\(name)}")
                 path += "{\(name)}"
                 parameters.append(Parameter(name: name, schema: .object(JSONObject(["type": .string("string")]))))
@@ -102,13 +120,13 @@ struct RoutePath: Equatable {
         let full = RoutePath(path: path, parameters: parameters)
         guard let optionalStart else { return ([full], notes) }
         // Only a trailing optional part can be two paths; a middle one stays required.
-        let tail = path[optionalStart...]
+        let tail = path.dropFirst(optionalStart)
         let tailParameters = tail.filter { $0 == "{" }.count
         guard tailParameters == optionalParameterCount, tail.filter({ $0 == "/" }).count <= 1 else {
             notes.append("an optional parameter in the middle of the path is described as required")
             return ([full], notes)
         }
-        var short = String(path[..<optionalStart])
+        var short = String(path.prefix(optionalStart))
         if short.isEmpty { short = "/" }
         let kept = Array(parameters.dropLast(tailParameters))
         return ([RoutePath(path: short, parameters: kept), full], notes)

@@ -1,5 +1,6 @@
 import Fastify from 'fastify';
 import userRoutes from './routes/users';
+import health from './plugins/health';
 
 const fastify = Fastify({ logger: true });
 
@@ -47,5 +48,7 @@ fastify.register(
   },
   { prefix: '/admin' },
 );
+
+fastify.register(health);
 
 fastify.listen({ port: 3000 });
