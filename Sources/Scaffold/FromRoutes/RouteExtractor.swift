@@ -177,8 +177,8 @@ struct RouteExtractor {
             case .router:
                 // koa: `router.routes()` / `router.middleware()` mount the router itself.
                 guard member == "routes" || member == "middleware" else { return nil }
-                if cursor + 3 < range.upperBound + 1, tokens.indices.contains(cursor + 3),
-                    tokens[cursor + 2].isPunctuator("("), tokens[cursor + 3].isPunctuator(")")
+                if cursor + 3 < range.upperBound, tokens[cursor + 2].isPunctuator("("),
+                    tokens[cursor + 3].isPunctuator(")")
                 {
                     cursor += 2
                 }
@@ -218,9 +218,7 @@ struct RouteExtractor {
                 if case .router(let key) = binding { return key }
                 return nil
             }
-            if member.isPunctuator("[") == false, tokens[index + 1].isPunctuator("."), member.kind != .identifier {
-                continue
-            }
+            guard member.kind == .identifier else { continue }
             if open < tokens.count, tokens[open].isPunctuator("("), member.kind == .identifier {
                 var arguments = reader.arguments(open)
                 handleMemberCall(
@@ -302,16 +300,13 @@ struct RouteExtractor {
             return
         }
         guard let key else {
-            if member == "register" || member == "route" {
-                // Plugin registration and route() on something unknown: say so only when it looks like routing.
-                if member == "route", let first = arguments.first,
-                    reader(module).value(first)?.stringValue?
-                        .hasPrefix("/") == true
-                {
-                    warnings.append(
-                        "\(location): \(receiver.text).route(...) on an unknown router variable '\(receiver.text)'; not listed"
-                    )
-                }
+            // route('/x') on something unknown: say so only when it looks like routing.
+            if member == "route", let first = arguments.first,
+                reader(module).value(first)?.stringValue?.hasPrefix("/") == true
+            {
+                warnings.append(
+                    "\(location): \(receiver.text).route(...) on an unknown router variable '\(receiver.text)'; not listed"
+                )
             }
             return
         }
@@ -545,7 +540,6 @@ struct RouteExtractor {
     /// `fastify.route({ method, url, schema, handler })`.
     private mutating func addFastifyRoute(key: RouterKey, options: Range<Int>, line: Int, in module: RouteModule) {
         let file = module.file.path
-        let tokens = module.tokens
         let members = objectMembers(options, in: module)
         var methods: [String] = []
         if let range = members["method"], let value = reader(module).value(range) {
@@ -565,12 +559,7 @@ struct RouteExtractor {
             return
         }
         let schema = members["schema"].flatMap { schemaObject($0, line: line, in: module) }
-        var handler: String?
-        if let range = members["handler"] {
-            handler = handlerName([range][...], in: module)
-        } else if tokens[options].contains(where: { $0.isIdentifier("handler") }) {
-            handler = nil
-        }
+        let handler = members["handler"].flatMap { handlerName([$0][...], in: module) }
         for method in methods {
             guard let normalised = Self.methods[method] else {
                 warnings.append("\(file):\(line): route({...}) method '\(method)' is not an HTTP method OpenAPI lists")

@@ -521,12 +521,15 @@ struct RouteModule {
 
     /// The innermost function whose body holds `index` and that has a parameter `name`.
     func enclosingParameter(_ name: String, at index: Int) -> (function: Int, position: Int)? {
-        var best: (function: Int, position: Int, size: Int)?
+        var best: (function: Int, position: Int)?
+        var bestSize = Int.max
         for (offset, function) in functions.enumerated() where function.body.contains(index) {
-            guard let position = function.parameters.firstIndex(of: name) else { continue }
-            let size = function.body.count
-            if best == nil || size < best!.size { best = (offset, position, size) }
+            guard let position = function.parameters.firstIndex(of: name), function.body.count < bestSize else {
+                continue
+            }
+            best = (offset, position)
+            bestSize = function.body.count
         }
-        return best.map { ($0.function, $0.position) }
+        return best
     }
 }
