@@ -300,6 +300,25 @@ func writtenSpec(_ path: String) throws -> JSONValue {
         }
     }
 
+    @Test func parametersNeverGivenARouterAreWarnedNotListed() throws {
+        let root = try folder([
+            "client.js": "function fetchAll(client, cb) {\n  client.get('/users', cb);\n  client[verb](url);\n}\n"
+                + "module.exports = fetchAll;\n",
+            "plugin.js": "module.exports = function (app) {\n  app.get('/plugin', handler);\n};\n",
+        ])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let result = try generateSpec(root, into: root + "/openapi.json")
+        // `app` is a router's name: listed, with a warning that nothing mounts it.
+        #expect(routeLines(result) == ["GET /plugin"])
+        #expect(
+            result.warnings == [
+                "client.js:2: GET /users on parameter 'client' of function 'fetchAll', which no call in the folder "
+                    + "gives a router; not listed",
+                "plugin.js:2: parameter 'app' of function (anonymous) is not mounted anywhere found in the folder; "
+                    + "its routes are listed without a mount prefix",
+            ])
+    }
+
     @Test func manyRoutesInOneFileAreReadQuickly() throws {
         var source = "const express = require('express');\nconst app = express();\n"
         for index in 0..<3_000 { source += "app.get('/r\(index)/:id', handler\(index));\n" }

@@ -55,6 +55,12 @@ struct RouteExtractor {
     private var pending: [PendingRoute] = []
     private var mounts: [Mount] = []
     private var prefixOverrides: [RouterKey: String] = [:]
+    /// `router[method](...)` calls, reported once linking says the receiver really is a router.
+    private var computed: [(key: RouterKey, message: String)] = []
+    /// Parameter names that say "a router" even when no call passing one was found.
+    static let routerParameterNames: Set<String> = [
+        "app", "router", "server", "fastify", "instance", "api", "routes", "route", "r", "application",
+    ]
 
     init(files: [RouteSourceFile]) {
         let paths = Set(files.map(\.path))
@@ -254,23 +260,24 @@ struct RouteExtractor {
                 }
             }
         }
-        for (line, message) in computedCalls(module) { warnings.append("\(file):\(line): \(message)") }
+        computed += computedCalls(module)
     }
 
     /// `router[method]('/x', ...)`: the method is computed, so the route cannot be listed.
-    private func computedCalls(_ module: RouteModule) -> [(Int, String)] {
-        var found: [(Int, String)] = []
+    private func computedCalls(_ module: RouteModule) -> [(key: RouterKey, message: String)] {
+        var found: [(key: RouterKey, message: String)] = []
         let tokens = module.tokens
         for index in tokens.indices.dropLast(2) where tokens[index].kind == .identifier {
             guard tokens[index + 1].isPunctuator("["), index == 0 || !tokens[index - 1].isPunctuator("."),
-                case .router = binding(tokens[index].text, in: module.file.path, at: index)
+                case .router(let key) = binding(tokens[index].text, in: module.file.path, at: index)
             else { continue }
             let close = reader(module).closing(index + 1)
             guard close < tokens.count, tokens[close].isPunctuator("(") else { continue }
             found.append(
                 (
-                    tokens[index].line,
-                    "\(tokens[index].text)[...](...) registers a route with a computed method; not listed"
+                    key,
+                    "\(module.file.path):\(tokens[index].line): \(tokens[index].text)[...](...) registers a route with "
+                        + "a computed method; not listed"
                 ))
         }
         return found
@@ -664,8 +671,19 @@ struct RouteExtractor {
             return result
         }
 
+        for item in computed where isRoot(item.key) || item.key.name.hasPrefix("var:") || parents[item.key] != nil {
+            warnings.append(item.message)
+        }
         for item in pending {
             let key = item.router
+            if parents[key] == nil, !key.name.hasPrefix("var:"), !looksLikeRouter(key) {
+                // A parameter never given a router, in a file that imports no framework: `client.get('/x', cb)`
+                // in an HTTP helper, say. Not a route, but said rather than dropped.
+                warnings.append(
+                    "\(item.route.file):\(item.route.line): \(item.route.method.uppercased()) \(item.route.route) on "
+                        + "\(describe(key)), which no call in the folder gives a router; not listed")
+                continue
+            }
             if parents[key] == nil, !reported.contains(key), !isRoot(key) {
                 reported.insert(key)
                 warnings.append(
@@ -686,6 +704,17 @@ struct RouteExtractor {
                 routes.append(route)
             }
         }
+    }
+
+    /// A router-typed function parameter never linked: trusted when its name or its file says so.
+    private func looksLikeRouter(_ key: RouterKey) -> Bool {
+        guard let module = modules[key.file] else { return false }
+        if !module.frameworks.isEmpty { return true }
+        let parts = key.name.split(separator: ":")
+        guard parts.count == 3, let index = Int(parts[1]), let position = Int(parts[2]),
+            let parameter = module.functions[safe: index]?.parameters[safe: position] ?? nil
+        else { return false }
+        return Self.routerParameterNames.contains(parameter)
     }
 
     private func isRoot(_ key: RouterKey) -> Bool {

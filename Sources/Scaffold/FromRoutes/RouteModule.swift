@@ -303,7 +303,7 @@ struct RouteModule {
     /// `const name = <start>` or `name: <start>` before a function expression.
     private func assignedName(before start: Int) -> String? {
         guard let sign = token(start - 1), sign.isPunctuator("=") || sign.isPunctuator(":"),
-            let name = token(start - 2), name.kind == .identifier
+            let name = token(start - 2), name.kind == .identifier, token(start - 3)?.isPunctuator(".") != true
         else { return nil }
         return name.text
     }
