@@ -55,8 +55,8 @@ struct RouteExtractor {
     private var pending: [PendingRoute] = []
     private var mounts: [Mount] = []
     private var prefixOverrides: [RouterKey: String] = [:]
-    /// `router[method](...)` calls, reported once linking says the receiver really is a router.
-    private var computed: [(key: RouterKey, message: String)] = []
+    /// Problems with registrations, reported once linking says the receiver really is a router.
+    private var keyedWarnings: [(key: RouterKey, message: String)] = []
     /// Parameter names that say "a router" even when no call passing one was found.
     static let routerParameterNames: Set<String> = [
         "app", "router", "server", "fastify", "instance", "api", "routes", "route", "r", "application",
@@ -260,7 +260,7 @@ struct RouteExtractor {
                 }
             }
         }
-        computed += computedCalls(module)
+        keyedWarnings += computedCalls(module)
     }
 
     /// `router[method]('/x', ...)`: the method is computed, so the route cannot be listed.
@@ -333,7 +333,8 @@ struct RouteExtractor {
             if arguments.count > 1, let options = reader(module).value(arguments[1]) {
                 prefix = options["prefix"]?.stringValue ?? ""
             } else if arguments.count > 1 {
-                warnings.append("\(location): register(...) options are not static; a prefix in them is not applied")
+                keyedWarnings.append(
+                    (key, "\(location): register(...) options are not static; a prefix in them is not applied"))
             }
             if let child = pluginKey(plugin, in: module) {
                 mounts.append(Mount(parent: key, child: child, prefix: prefix))
@@ -425,8 +426,11 @@ struct RouteExtractor {
             } else if routerKey(first, in: file) == nil, arguments.count > 1,
                 arguments.dropFirst().contains(where: { routerKey($0, in: file) != nil })
             {
-                warnings.append(
-                    "\(file):\(line): a router is mounted under a computed prefix; its routes are listed without it")
+                keyedWarnings.append(
+                    (
+                        parent,
+                        "\(file):\(line): a router is mounted under a computed prefix; its routes are listed without it"
+                    ))
                 rest = arguments.dropFirst()
             }
         }
@@ -475,8 +479,11 @@ struct RouteExtractor {
         let tokens = module.tokens
         guard let first = arguments.first else { return }
         if tokens[first.lowerBound].isPunctuator("...") {
-            warnings.append(
-                "\(file):\(line): \(method) route with spread arguments (...): the path is unknown; not listed")
+            keyedWarnings.append(
+                (
+                    key,
+                    "\(file):\(line): \(method) route with spread arguments (...): the path is unknown; not listed"
+                ))
             return
         }
         var rest = arguments.dropFirst()
@@ -496,7 +503,8 @@ struct RouteExtractor {
         }
         let found = paths(pathRange, in: module)
         guard found.problem == nil else {
-            warnings.append("\(file):\(line): \(method.uppercased()) route not listed: \(found.problem ?? "")")
+            keyedWarnings.append(
+                (key, "\(file):\(line): \(method.uppercased()) route not listed: \(found.problem ?? "")"))
             return
         }
         var schema: JSONObject?
@@ -527,7 +535,8 @@ struct RouteExtractor {
             let arguments = reader(module).arguments(cursor + 2)
             if let method = Self.methods[member.text] {
                 if let problem = found.problem {
-                    warnings.append("\(file):\(member.line): \(method.uppercased()) route not listed: \(problem)")
+                    keyedWarnings.append(
+                        (key, "\(file):\(member.line): \(method.uppercased()) route not listed: \(problem)"))
                 } else {
                     for path in found.paths {
                         pending.append(
@@ -553,23 +562,25 @@ struct RouteExtractor {
             methods = (value.arrayValue ?? [value]).compactMap { $0.stringValue?.lowercased() }
         }
         guard !methods.isEmpty else {
-            warnings.append("\(file):\(line): route({...}) with a method that is not a static string; not listed")
+            keyedWarnings.append(
+                (key, "\(file):\(line): route({...}) with a method that is not a static string; not listed"))
             return
         }
         guard let pathRange = members["url"] ?? members["path"] else {
-            warnings.append("\(file):\(line): route({...}) without url; not listed")
+            keyedWarnings.append((key, "\(file):\(line): route({...}) without url; not listed"))
             return
         }
         let found = paths(pathRange, in: module)
         guard found.problem == nil else {
-            warnings.append("\(file):\(line): route({...}) not listed: \(found.problem ?? "")")
+            keyedWarnings.append((key, "\(file):\(line): route({...}) not listed: \(found.problem ?? "")"))
             return
         }
         let schema = members["schema"].flatMap { schemaObject($0, line: line, in: module) }
         let handler = members["handler"].flatMap { handlerName([$0][...], in: module) }
         for method in methods {
             guard let normalised = Self.methods[method] else {
-                warnings.append("\(file):\(line): route({...}) method '\(method)' is not an HTTP method OpenAPI lists")
+                keyedWarnings.append(
+                    (key, "\(file):\(line): route({...}) method '\(method)' is not an HTTP method OpenAPI lists"))
                 continue
             }
             for path in found.paths {
@@ -671,12 +682,26 @@ struct RouteExtractor {
             return result
         }
 
-        for item in computed where isRoot(item.key) || item.key.name.hasPrefix("var:") || parents[item.key] != nil {
-            warnings.append(item.message)
+        // A router: declared as one, or a parameter given one by a call or mount (or named like one).
+        var trust: [RouterKey: Bool] = [:]
+        func trusted(_ key: RouterKey, visiting: Set<RouterKey> = []) -> Bool {
+            if let known = trust[key] { return known }
+            var result = key.name.hasPrefix("var:")
+            if !result, let incoming = parents[key], !incoming.isEmpty {
+                result = incoming.contains {
+                    !visiting.contains($0.parent) && trusted($0.parent, visiting: visiting.union([key]))
+                }
+            } else if !result {
+                result = looksLikeRouter(key)
+            }
+            trust[key] = result
+            return result
         }
+
+        for item in keyedWarnings where trusted(item.key) { warnings.append(item.message) }
         for item in pending {
             let key = item.router
-            if parents[key] == nil, !key.name.hasPrefix("var:"), !looksLikeRouter(key) {
+            if !trusted(key) {
                 // A parameter never given a router, in a file that imports no framework: `client.get('/x', cb)`
                 // in an HTTP helper, say. Not a route, but said rather than dropped.
                 warnings.append(
