@@ -94,6 +94,7 @@ public struct Scaffolder: Sendable {
 
 extension ScaffoldResult {
     public var digest: Digest {
+        if source == "generate_spec" { return routesDigest }
         let verb = status == "dry_run" ? "Would scaffold" : "Scaffolded"
         var digest = Digest(
             "\(verb) \(title) (OpenAPI \(openapiVersion)) -> Express TypeScript in \(output)")

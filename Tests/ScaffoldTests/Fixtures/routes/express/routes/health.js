@@ -1,0 +1,3 @@
+module.exports = function registerHealth(app) {
+  app.get('/ready', ready);
+};

@@ -1,0 +1,5 @@
+import fp from 'fastify-plugin';
+
+export default fp(async (app) => {
+  app.get('/health', async () => ({ ok: true }));
+});
