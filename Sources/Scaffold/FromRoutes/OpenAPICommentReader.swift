@@ -48,7 +48,7 @@ struct OpenAPICommentReader {
         let value: JSONValue
         do {
             guard let node = try Yams.compose(yaml: text) else { return }
-            value = try SpecDocument.convert(node, at: "#")
+            value = try SpecLoader.convert(node, at: "#")
         } catch let error as BackendError {
             warnings.append("\(file):\(tagLine): @openapi block: \(error.message); ignored")
             return
