@@ -15,15 +15,15 @@ public struct Scaffolder: Sendable {
     }
 
     func scaffold(spec: String, _ request: ScaffoldRequest) throws(BackendError) -> ScaffoldResult {
-        let framework = request.framework ?? "express"
-        switch framework {
-        case "express": break
-        case "fastify", "koa":
+        let frameworkName = request.framework ?? "express"
+        guard let framework = Framework(rawValue: frameworkName) else {
             throw BackendError.invalidInput(
-                "framework '\(framework)' is not implemented yet: this version of scaffold generates Express only "
+                "framework '\(frameworkName)' is unknown: use \"express\", \"fastify\" or \"koa\"")
+        }
+        guard framework == .express else {
+            throw BackendError.invalidInput(
+                "framework '\(frameworkName)' is not implemented yet: this version of scaffold generates Express only "
                     + "(use framework \"express\")")
-        default:
-            throw BackendError.invalidInput("framework '\(framework)' is unknown: use \"express\"")
         }
         let errorFormat = request.errorFormat ?? "envelope"
         guard errorFormat == "envelope" || errorFormat == "problem+json" else {
@@ -32,7 +32,8 @@ public struct Scaffolder: Sendable {
         let output = try ProjectWriter.outputFolder(request.output)
         let document = try SpecDocument.load(path: spec)
         let model = try APIModel(document: document)
-        let emitter = ExpressEmitter(model: model, errorFormat: errorFormat)
+        let templates = try TemplateSet(overrides: request.templates)
+        let emitter = ProjectEmitter(model: model, errorFormat: errorFormat, framework: framework, templates: templates)
         let writer = ProjectWriter(output: output, force: request.force ?? false)
         let plan = try writer.plan(emitter.files())
         let dryRun = request.dryRun ?? false
@@ -56,6 +57,9 @@ public struct Scaffolder: Sendable {
             }
         }
         var warnings = model.warnings
+        for unused in templates.unusedOverrides {
+            warnings.append("template \(unused) names no template of ours and was not used")
+        }
         if dryRun && !plan.handEdited.isEmpty {
             warnings.insert(
                 "hand edits under src/generated/ (a real run refuses without force): "
@@ -64,21 +68,25 @@ public struct Scaffolder: Sendable {
         let operations = model.operations.map { operation in
             ScaffoldResult.OperationEntry(
                 operationId: operation.identifier, method: operation.method.uppercased(), path: operation.path,
-                route: operation.expressPath, handlerFile: emitter.handlerPath(operation),
+                route: framework.route(operation), handlerFile: emitter.handlerPath(operation),
                 secured: operation.security.contains { !$0.isEmpty })
         }
         return ScaffoldResult(
             status: dryRun ? "dry_run" : "written", source: "spec", spec: spec, openapiVersion: model.version,
-            title: model.title, framework: framework, errorFormat: errorFormat, output: output,
+            title: model.title, framework: framework.rawValue, errorFormat: errorFormat, output: output,
             basePath: model.basePath.isEmpty ? "/" : model.basePath, operations: operations,
             schemas: model.schemas.count, securitySchemes: model.securitySchemes.map(\.name), files: plan.entries,
             counts: counts, warnings: warnings,
             nextSteps: [
-                "cd \(output) && npm install && npx tsc -p . (Debian: apt-get install node-typescript node-express; tsc -p .)",
+                framework == .express
+                    ? "cd \(output) && npm install && npx tsc -p . (Debian: apt-get install node-typescript node-express; tsc -p .)"
+                    : "cd \(output) && npm install && npx tsc -p .",
                 "implement src/handlers/*.ts (each answers 501 until then)",
                 model.securitySchemes.isEmpty
                     ? "add authentication if the API needs it" : "add a security hook per scheme in src/app.ts",
-                "PORT=3000 node dist/server.js (Debian: NODE_PATH=/usr/share/nodejs)",
+                framework == .express
+                    ? "PORT=3000 node dist/server.js (Debian: NODE_PATH=/usr/share/nodejs)"
+                    : "PORT=3000 node dist/server.js",
             ])
     }
 }
@@ -86,8 +94,9 @@ public struct Scaffolder: Sendable {
 extension ScaffoldResult {
     public var digest: Digest {
         let verb = status == "dry_run" ? "Would scaffold" : "Scaffolded"
+        let frameworkName = Framework(rawValue: framework)?.displayName ?? framework
         var digest = Digest(
-            "\(verb) \(title) (OpenAPI \(openapiVersion)) -> Express TypeScript in \(output)")
+            "\(verb) \(title) (OpenAPI \(openapiVersion)) -> \(frameworkName) TypeScript in \(output)")
         digest.bullet(
             "\(operations.count) operations, \(schemas) schemas, security schemes: "
                 + (securitySchemes.isEmpty ? "none" : securitySchemes.joined(separator: ", "))
