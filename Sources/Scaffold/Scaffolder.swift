@@ -20,11 +20,6 @@ public struct Scaffolder: Sendable {
             throw BackendError.invalidInput(
                 "framework '\(frameworkName)' is unknown: use \"express\", \"fastify\" or \"koa\"")
         }
-        guard framework == .express else {
-            throw BackendError.invalidInput(
-                "framework '\(frameworkName)' is not implemented yet: this version of scaffold generates Express only "
-                    + "(use framework \"express\")")
-        }
         let errorFormat = request.errorFormat ?? "envelope"
         guard errorFormat == "envelope" || errorFormat == "problem+json" else {
             throw BackendError.invalidInput("error_format '\(errorFormat)': use \"envelope\" or \"problem+json\"")

@@ -25,6 +25,16 @@ struct TemplateSet {
         "express/express-server.ts.mustache": PackageResources.express_server_ts_mustache,
         "express/express-shim.d.ts.mustache": PackageResources.express_shim_d_ts_mustache,
         "express/express.ts.mustache": PackageResources.express_ts_mustache,
+        "fastify/fastify-README.md.mustache": PackageResources.fastify_README_md_mustache,
+        "fastify/fastify-app.ts.mustache": PackageResources.fastify_app_ts_mustache,
+        "fastify/fastify-package.json.mustache": PackageResources.fastify_package_json_mustache,
+        "fastify/fastify-server.ts.mustache": PackageResources.fastify_server_ts_mustache,
+        "fastify/fastify.ts.mustache": PackageResources.fastify_ts_mustache,
+        "koa/koa-README.md.mustache": PackageResources.koa_README_md_mustache,
+        "koa/koa-app.ts.mustache": PackageResources.koa_app_ts_mustache,
+        "koa/koa-package.json.mustache": PackageResources.koa_package_json_mustache,
+        "koa/koa-server.ts.mustache": PackageResources.koa_server_ts_mustache,
+        "koa/koa.ts.mustache": PackageResources.koa_ts_mustache,
     ]
 
     /// Turns off mustache's HTML escaping; on a line of its own, so it takes no room in the output.
