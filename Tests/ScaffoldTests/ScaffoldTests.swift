@@ -69,7 +69,8 @@ func expectFailure(_ code: BackendError.Code, containing text: String, _ work: (
         #expect(!golden.isEmpty, "no golden files: run with SENIOR_BACKEND_RECORD_GOLDEN=1")
         #expect(Set(produced.keys) == Set(golden.keys))
         for (path, bytes) in produced.sorted(by: { $0.key < $1.key }) {
-            #expect(bytes == golden[path], "\(path) differs from its golden file")
+            let same = bytes == golden[path]
+            #expect(same, "\(path) differs from its golden file")
         }
     }
 

@@ -6,7 +6,7 @@ import type * as Operations from "./operations";
 import { errorBody, requestIdOf, type ErrorFormat, type ErrorSpec, type FieldError, type HandlerResult } from "./runtime";
 import { components } from "./schemas";
 import { authenticate, type RequestView, type SecurityHooks } from "./security";
-import { coerce, parseCookies, validate, type JsonSchema, type ParameterSpec } from "./validation";
+import { coerce, parseCookies, queryValue, validate, type JsonSchema, type ParameterSpec } from "./validation";
 
 /** The path part of servers[0].url; every route is registered under it. */
 export const basePath: string = "/v2";
@@ -42,7 +42,7 @@ export function toJsonSchema(input: JsonSchema): Record<string, unknown> {
   const output: Record<string, unknown> = {};
   for (const [keyword, value] of Object.entries(input)) {
     if (keyword === "$ref") output.$ref = `${String(value)}#`;
-    else if (keyword === "nullable") continue;
+    else if (keyword === "nullable" || keyword === "discriminator") continue;
     else if (keyword === "format" && !knownFormats.has(String(value))) continue;
     else if (keyword === "properties") {
       const properties: Record<string, unknown> = {};
@@ -137,20 +137,15 @@ function sendResult(reply: FastifyReply, request: FastifyRequest, result: Handle
   return reply.type("application/json").send(JSON.stringify(result.body));
 }
 
-/** Query and header text by the parameter's style (comma, space or pipe lists, deepObject) before ajv sees it. */
+/** Path, query and header text by the parameter's style (lists, objects, label, matrix) before ajv sees it. */
 function applyStyles(spec: OperationSpec, request: FastifyRequest): void {
   const query = request.query as Record<string, unknown>;
+  const params = request.params as Record<string, unknown>;
   for (const parameter of spec.parameters) {
-    if (parameter.in === "query") {
-      let raw = query[parameter.name];
-      if (parameter.style === "deepObject") {
-        const members: Record<string, unknown> = {};
-        const prefix = `${parameter.name}[`;
-        for (const [key, value] of Object.entries(query)) {
-          if (key.startsWith(prefix) && key.endsWith("]")) members[key.slice(prefix.length, -1)] = value;
-        }
-        if (Object.keys(members).length > 0) raw = members;
-      }
+    if (parameter.in === "path" && typeof params[parameter.key] === "string") {
+      params[parameter.key] = coerce(parameter, params[parameter.key]);
+    } else if (parameter.in === "query") {
+      const raw = queryValue(query, parameter);
       if (raw !== undefined) query[parameter.name] = coerce(parameter, raw);
     } else if (parameter.in === "header") {
       const name = parameter.name.toLowerCase();

@@ -6,7 +6,7 @@ import { operations, type Handlers, type OperationSpec, type RequestInput } from
 import type * as Operations from "./operations";
 import { errorBody, requestIdOf, type ErrorFormat, type ErrorSpec, type FieldError, type HandlerResult } from "./runtime";
 import { authenticate, type RequestView, type SecurityHooks } from "./security";
-import { coerce, parseCookies, validate, type ParameterSpec } from "./validation";
+import { coerce, parseCookies, queryValue, validate, type ParameterSpec } from "./validation";
 
 /** The path part of servers[0].url; src/app.ts gives it to the router as its prefix. */
 export const basePath: string = "/v2";
@@ -57,17 +57,6 @@ function hasBody(ctx: Koa.Context): boolean {
 function isJson(ctx: Koa.Context): boolean {
   const type = ctx.headers["content-type"];
   return typeof type === "string" && /^application\/([a-z0-9.+-]*\+)?json\b/i.test(type);
-}
-
-/** Koa's query parser leaves `filter[name]=x` flat: gather the members of a deepObject parameter. */
-function queryValue(query: Record<string, unknown>, parameter: ParameterSpec): unknown {
-  if (parameter.style !== "deepObject") return query[parameter.name];
-  const members: Record<string, unknown> = {};
-  const prefix = `${parameter.name}[`;
-  for (const [key, value] of Object.entries(query)) {
-    if (key.startsWith(prefix) && key.endsWith("]")) members[key.slice(prefix.length, -1)] = value;
-  }
-  return Object.keys(members).length > 0 ? members : query[parameter.name];
 }
 
 interface Parsed {
