@@ -61,6 +61,7 @@ let package = Package(
                 "BackendCore", "PostgresClient", .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
+            resources: [.embedInCode("Templates")],
             swiftSettings: strictSettings),
         // Every tool, schema, reference and prompt, compiled into the binary.
         .target(

@@ -24,15 +24,10 @@ public struct Scaffolder: Sendable {
         _ request: ScaffoldRequest, loadDocument: () throws(BackendError) -> SpecDocument,
         finishing: (APIModel, [GeneratedFile]) throws(BackendError) -> [GeneratedFile] = { $1 }
     ) throws(BackendError) -> ScaffoldResult {
-        let framework = request.framework ?? "express"
-        switch framework {
-        case "express": break
-        case "fastify", "koa":
+        let frameworkName = request.framework ?? "express"
+        guard let framework = Framework(rawValue: frameworkName) else {
             throw BackendError.invalidInput(
-                "framework '\(framework)' is not implemented yet: this version of scaffold generates Express only "
-                    + "(use framework \"express\")")
-        default:
-            throw BackendError.invalidInput("framework '\(framework)' is unknown: use \"express\"")
+                "framework '\(frameworkName)' is unknown: use \"express\", \"fastify\" or \"koa\"")
         }
         let errorFormat = request.errorFormat ?? "envelope"
         guard errorFormat == "envelope" || errorFormat == "problem+json" else {
@@ -41,7 +36,8 @@ public struct Scaffolder: Sendable {
         let output = try ProjectWriter.outputFolder(request.output)
         let document = try loadDocument()
         let model = try APIModel(document: document)
-        let emitter = ExpressEmitter(model: model, errorFormat: errorFormat)
+        let templates = try TemplateSet(overrides: request.templates)
+        let emitter = ProjectEmitter(model: model, errorFormat: errorFormat, framework: framework, templates: templates)
         let writer = ProjectWriter(output: output, force: request.force ?? false)
         let plan = try writer.plan(finishing(model, emitter.files()))
         let dryRun = request.dryRun ?? false
@@ -65,6 +61,9 @@ public struct Scaffolder: Sendable {
             }
         }
         var warnings = model.warnings
+        for unused in templates.unusedOverrides {
+            warnings.append("template \(unused) names no template of ours and was not used")
+        }
         if dryRun && !plan.handEdited.isEmpty {
             warnings.insert(
                 "hand edits under src/generated/ (a real run refuses without force): "
@@ -73,21 +72,25 @@ public struct Scaffolder: Sendable {
         let operations = model.operations.map { operation in
             ScaffoldResult.OperationEntry(
                 operationId: operation.identifier, method: operation.method.uppercased(), path: operation.path,
-                route: operation.expressPath, handlerFile: emitter.handlerPath(operation),
+                route: framework.route(operation), handlerFile: emitter.handlerPath(operation),
                 secured: operation.security.contains { !$0.isEmpty })
         }
         return ScaffoldResult(
             status: dryRun ? "dry_run" : "written", source: "spec", spec: document.path, openapiVersion: model.version,
-            title: model.title, framework: framework, errorFormat: errorFormat, output: output,
+            title: model.title, framework: framework.rawValue, errorFormat: errorFormat, output: output,
             basePath: model.basePath.isEmpty ? "/" : model.basePath, operations: operations,
             schemas: model.schemas.count, securitySchemes: model.securitySchemes.map(\.name), files: plan.entries,
             counts: counts, warnings: warnings,
             nextSteps: [
-                "cd \(output) && npm install && npx tsc -p . (Debian: apt-get install node-typescript node-express; tsc -p .)",
+                framework == .express
+                    ? "cd \(output) && npm install && npx tsc -p . (Debian: apt-get install node-typescript node-express; tsc -p .)"
+                    : "cd \(output) && npm install && npx tsc -p .",
                 "implement src/handlers/*.ts (each answers 501 until then)",
                 model.securitySchemes.isEmpty
                     ? "add authentication if the API needs it" : "add a security hook per scheme in src/app.ts",
-                "PORT=3000 node dist/server.js (Debian: NODE_PATH=/usr/share/nodejs)",
+                framework == .express
+                    ? "PORT=3000 node dist/server.js (Debian: NODE_PATH=/usr/share/nodejs)"
+                    : "PORT=3000 node dist/server.js",
             ])
     }
 }
@@ -96,8 +99,9 @@ extension ScaffoldResult {
     public var digest: Digest {
         if source == "generate_spec" { return routesDigest }
         let verb = status == "dry_run" ? "Would scaffold" : "Scaffolded"
+        let frameworkName = Framework(rawValue: framework)?.displayName ?? framework
         var digest = Digest(
-            "\(verb) \(title) (OpenAPI \(openapiVersion)) -> Express TypeScript in \(output)")
+            "\(verb) \(title) (OpenAPI \(openapiVersion)) -> \(frameworkName) TypeScript in \(output)")
         digest.bullet(
             "\(operations.count) operations, \(schemas) schemas, security schemes: "
                 + (securitySchemes.isEmpty ? "none" : securitySchemes.joined(separator: ", "))

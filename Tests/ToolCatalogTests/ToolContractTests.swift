@@ -97,6 +97,15 @@ import Testing
                     toFile: folder + "/routes/app.js", atomically: true, encoding: .utf8)
                 arguments["output"] = .string(folder + "/project")
                 if arguments["spec"] != nil { arguments["spec"] = .string(folder + "/openapi.yaml") }
+                // An override folder with one template of ours changed.
+                if arguments["templates"] != nil {
+                    try FileManager.default.createDirectory(
+                        atPath: folder + "/templates/fastify", withIntermediateDirectories: true)
+                    try "# {{title}}: our own README\n".write(
+                        toFile: folder + "/templates/fastify/fastify-README.md.mustache", atomically: true,
+                        encoding: .utf8)
+                    arguments["templates"] = .string(folder + "/templates")
+                }
                 if arguments["generate_spec"] != nil {
                     arguments["generate_spec"] = .string(folder + "/routes")
                     arguments["output"] = .string(folder + "/openapi.yaml")

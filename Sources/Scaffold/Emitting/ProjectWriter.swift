@@ -95,17 +95,17 @@ struct ProjectWriter {
             plan.entries.append(.init(path: path, action: "removed", generated: true))
         }
         let manifest = manifestText(listed)
-        let existingManifest = read(ExpressEmitter.manifestPath)
+        let existingManifest = read(ProjectEmitter.manifestPath)
         let manifestAction =
             existingManifest == nil ? "created" : existingManifest == Array(manifest.utf8) ? "unchanged" : "updated"
-        plan.entries.append(.init(path: ExpressEmitter.manifestPath, action: manifestAction, generated: true))
-        if manifestAction != "unchanged" { plan.writes.append((ExpressEmitter.manifestPath, manifest)) }
+        plan.entries.append(.init(path: ProjectEmitter.manifestPath, action: manifestAction, generated: true))
+        if manifestAction != "unchanged" { plan.writes.append((ProjectEmitter.manifestPath, manifest)) }
         return plan
     }
 
     /// `path -> hash` of the last run's manifest; nil when there is none (or it is unreadable).
     func previousManifest() -> [String: String]? {
-        guard let bytes = read(ExpressEmitter.manifestPath), let value = try? JSONParser.parse(bytes),
+        guard let bytes = read(ProjectEmitter.manifestPath), let value = try? JSONParser.parse(bytes),
             let files = value["files"]?.objectValue
         else { return nil }
         var result: [String: String] = [:]

@@ -6,7 +6,7 @@
 /// comparison `(k1, k2) > ($1, $2)`, which the primary key's index serves.
 enum CrudRuntime {
     static let pgShim =
-        RuntimeFiles.header + #"""
+        ProjectEmitter.generatedHeader + #"""
             // The part of node-postgres 8 that this project uses, declared here so that `tsc` needs neither
             // @types/pg nor @types/node. If you install @types/pg, delete this file from a copy of the project.
             declare module "pg" {

@@ -122,7 +122,7 @@ struct CrudWriter {
             }
         }
         let schema = builder.catalog.schema.replacingOccurrences(of: "\n", with: " ")
-        return RuntimeFiles.header
+        return ProjectEmitter.generatedHeader
             + "// Source: PostgreSQL schema \(TypeScript.literal(.string(schema))) (senior-backend scaffold from_db).\n"
                 + """
                 import { Pool } from "pg";

@@ -5,7 +5,7 @@ import { operations, type Handlers, type OperationSpec, type RequestInput } from
 import type * as Operations from "./operations";
 import { errorBody, requestIdOf, type ErrorFormat, type ErrorSpec, type FieldError, type HandlerResult } from "./runtime";
 import { authenticate, type SecurityHooks } from "./security";
-import { coerce, parseCookies, validate, type ParameterSpec } from "./validation";
+import { coerce, parseCookies, queryValue, validate, type ParameterSpec } from "./validation";
 
 /** The path part of servers[0].url; src/app.ts mounts the router there. */
 export const basePath = "/v2";
@@ -75,7 +75,7 @@ function parse(spec: OperationSpec, req: express.Request, errors: FieldError[]):
   for (const parameter of spec.parameters) {
     let raw: unknown;
     if (parameter.in === "path") raw = req.params[parameter.key];
-    else if (parameter.in === "query") raw = req.query[parameter.name];
+    else if (parameter.in === "query") raw = queryValue(req.query, parameter);
     else if (parameter.in === "header") raw = req.headers[parameter.name.toLowerCase()];
     else raw = cookies[parameter.name];
     const field = `${parameter.in}.${parameter.name}`;

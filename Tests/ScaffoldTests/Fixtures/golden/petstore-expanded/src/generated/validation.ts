@@ -31,6 +31,8 @@ export interface JsonSchema {
   uniqueItems?: boolean;
   minProperties?: number;
   maxProperties?: number;
+  /** OpenAPI's discriminator; `mapping` values name entries of `components`. */
+  discriminator?: { propertyName: string; mapping?: Record<string, string> };
 }
 
 export interface ParameterSpec {
@@ -104,20 +106,47 @@ function accepts(schema: JsonSchema, value: unknown, depth: number): boolean {
   return errors.length === 0;
 }
 
+/**
+ * With a discriminator, the tag picks the one shape to check, so its errors name the failing fields
+ * instead of "matches none". The target is the mapping's entry, else the component named like the tag.
+ */
+function discriminate(schema: JsonSchema, options: JsonSchema[], value: Record<string, unknown>, field: string, errors: FieldError[], depth: number): void {
+  const discriminator = schema.discriminator as { propertyName: string; mapping?: Record<string, string> };
+  const tagField = join(field, discriminator.propertyName);
+  const tag = value[discriminator.propertyName];
+  if (typeof tag !== "string") {
+    errors.push({ field: tagField, message: "is required" });
+    return;
+  }
+  const mapping = discriminator.mapping ?? {};
+  const named = options.flatMap((option) => (option.$ref === undefined ? [] : [option.$ref]));
+  const mapped = mapping[tag];
+  const target = mapped !== undefined ? mapped.replace(/^#\/components\/schemas\//, "") : named.includes(tag) ? tag : undefined;
+  if (target === undefined) {
+    const allowed = Object.keys(mapping).length > 0 ? Object.keys(mapping) : named;
+    errors.push({ field: tagField, message: `must be one of ${allowed.map((option) => JSON.stringify(option)).join(", ")}` });
+    return;
+  }
+  validate({ $ref: target }, value, field, errors, depth + 1);
+}
+
 /** Appends one error per failing field, named from `field` (`body.name`, `query.limit`, `body.tags[2]`). */
 export function validate(input: JsonSchema, value: unknown, field: string, errors: FieldError[], depth = 0): void {
   if (depth > maxDepth) return;
   const schema = resolve(input);
   if (value === null && schema.nullable === true) return;
   for (const part of schema.allOf ?? []) validate(part, value, field, errors, depth + 1);
-  if (schema.oneOf !== undefined && schema.oneOf.length > 0) {
+  const tagged = schema.discriminator !== undefined && kind(value) === "object";
+  if (tagged && (schema.oneOf ?? schema.anyOf ?? []).length > 0) {
+    discriminate(schema, schema.oneOf ?? schema.anyOf ?? [], value as Record<string, unknown>, field, errors, depth);
+  } else if (schema.oneOf !== undefined && schema.oneOf.length > 0) {
     const matched = schema.oneOf.filter((part) => accepts(part, value, depth)).length;
     if (matched !== 1) {
       const message = matched === 0 ? "matches none of the allowed shapes" : "matches more than one allowed shape";
       errors.push({ field, message });
     }
   }
-  if (schema.anyOf !== undefined && schema.anyOf.length > 0 && !schema.anyOf.some((part) => accepts(part, value, depth))) {
+  if (!tagged && schema.anyOf !== undefined && schema.anyOf.length > 0 && !schema.anyOf.some((part) => accepts(part, value, depth))) {
     errors.push({ field, message: "matches none of the allowed shapes" });
   }
   if (schema.not !== undefined && accepts(schema.not, value, depth)) errors.push({ field, message: "is not allowed" });
@@ -222,7 +251,39 @@ function scalar(input: JsonSchema, raw: unknown): unknown {
 
 const delimiters: Record<string, string> = { form: ",", simple: ",", spaceDelimited: " ", pipeDelimited: "|" };
 
-/** A parameter's text as the schema's type: numbers, booleans, arrays by style, deepObject members. */
+/** Path styles carry a prefix: `.` for label, `;name=` (or `;` before exploded members) for matrix. */
+function unprefixed(parameter: ParameterSpec, raw: string): string {
+  if (parameter.style === "label") return raw.startsWith(".") ? raw.slice(1) : raw;
+  if (parameter.style !== "matrix") return raw;
+  const named = `;${parameter.name}=`;
+  return raw.startsWith(named) ? raw.slice(named.length) : raw.startsWith(";") ? raw.slice(1) : raw;
+}
+
+/** The text of an array or object parameter split into its parts, by style and explode. */
+function parts(parameter: ParameterSpec, raw: string): string[] {
+  const text = unprefixed(parameter, raw);
+  if (text === "") return [];
+  if (parameter.style === "label") return text.split(parameter.explode ? "." : ",");
+  if (parameter.style === "matrix" && parameter.explode) {
+    const named = `${parameter.name}=`;
+    return text.split(";").map((part) => (part.startsWith(named) ? part.slice(named.length) : part));
+  }
+  return text.split(delimiters[parameter.style] ?? ",");
+}
+
+function members(schema: JsonSchema, entries: [string, unknown][]): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of entries) {
+    const property: JsonSchema | undefined = schema.properties?.[key];
+    result[key] = property === undefined ? value : scalar(property, value);
+  }
+  return result;
+}
+
+/**
+ * A parameter's text as the schema's type: numbers, booleans, arrays and objects by style and explode
+ * (form, simple, label, matrix, spaceDelimited, pipeDelimited; deepObject arrives as an object).
+ */
 export function coerce(parameter: ParameterSpec, raw: unknown): unknown {
   const schema = resolve(parameter.schema);
   const types = typesOf(schema);
@@ -231,19 +292,52 @@ export function coerce(parameter: ParameterSpec, raw: unknown): unknown {
     if (Array.isArray(raw)) items = raw;
     else if (typeof raw !== "string") items = [raw];
     else if (parameter.in === "query" && parameter.explode) items = [raw];
-    else items = raw === "" ? [] : raw.split(delimiters[parameter.style] ?? ",");
+    else items = parts(parameter, raw);
     const itemSchema = schema.items;
     return itemSchema === undefined ? items : items.map((item) => scalar(itemSchema, item));
   }
   if (types.includes("object") && typeof raw === "object" && raw !== null && !Array.isArray(raw)) {
-    const result: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-      const property: JsonSchema | undefined = schema.properties?.[key];
-      result[key] = property === undefined ? value : scalar(property, value);
-    }
-    return result;
+    return members(schema, Object.entries(raw as Record<string, unknown>));
   }
-  return scalar(schema, raw);
+  if (types.includes("object") && typeof raw === "string") {
+    const pieces = parts(parameter, raw);
+    // Exploded path and header objects are `key=value` pairs; the others alternate key and value.
+    if (parameter.explode && parameter.in !== "query") {
+      return members(schema, pieces.map((piece): [string, unknown] => {
+        const equals = piece.indexOf("=");
+        return equals < 0 ? [piece, ""] : [piece.slice(0, equals), piece.slice(equals + 1)];
+      }));
+    }
+    const entries: [string, unknown][] = [];
+    for (let index = 0; index + 1 < pieces.length; index += 2) entries.push([pieces[index], pieces[index + 1]]);
+    return members(schema, entries);
+  }
+  return scalar(schema, typeof raw === "string" && parameter.in === "path" ? unprefixed(parameter, raw) : raw);
+}
+
+/**
+ * The raw value of a query parameter: a deepObject's `name[key]` members (flat, as Koa and Fastify
+ * parse them, or nested, as Express's qs does) and an exploded form object's members, which arrive
+ * as query keys of their own.
+ */
+export function queryValue(query: Record<string, unknown>, parameter: ParameterSpec): unknown {
+  const given = query[parameter.name];
+  const schema = resolve(parameter.schema);
+  if (parameter.style === "deepObject") {
+    if (given !== undefined) return given;
+    const found: Record<string, unknown> = {};
+    const prefix = `${parameter.name}[`;
+    for (const [key, value] of Object.entries(query)) {
+      if (key.startsWith(prefix) && key.endsWith("]")) found[key.slice(prefix.length, -1)] = value;
+    }
+    return Object.keys(found).length > 0 ? found : undefined;
+  }
+  if (given === undefined && parameter.explode && typesOf(schema).includes("object") && schema.properties !== undefined) {
+    const found: Record<string, unknown> = {};
+    for (const key of Object.keys(schema.properties)) if (query[key] !== undefined) found[key] = query[key];
+    return Object.keys(found).length > 0 ? found : undefined;
+  }
+  return given;
 }
 
 export function parseCookies(header: string | string[] | undefined): Record<string, string> {

@@ -1,0 +1,71 @@
+// Minimal declarations of Fastify 5 for the scaffold type-check (see ../README.md).
+type HTTPMethods = "DELETE" | "GET" | "HEAD" | "PATCH" | "POST" | "PUT" | "OPTIONS" | "TRACE";
+
+export interface FastifyRequest {
+  id: string;
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  params: unknown;
+  query: unknown;
+  body: unknown;
+}
+
+export interface FastifyReply {
+  code(statusCode: number): FastifyReply;
+  header(name: string, value: unknown): FastifyReply;
+  type(contentType: string): FastifyReply;
+  send(payload?: unknown): FastifyReply;
+}
+
+export interface FastifySchemaValidationError {
+  keyword: string;
+  instancePath: string;
+  schemaPath: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+export interface FastifyError extends Error {
+  code: string;
+  statusCode?: number;
+  validation?: FastifySchemaValidationError[];
+  validationContext?: "body" | "headers" | "params" | "querystring";
+}
+
+type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+export interface RouteOptions {
+  method: HTTPMethods | HTTPMethods[];
+  url: string;
+  schema?: { body?: unknown; querystring?: unknown; params?: unknown; headers?: unknown };
+  onRequest?: Hook | Hook[];
+  preValidation?: Hook | Hook[];
+  handler: (request: FastifyRequest, reply: FastifyReply) => unknown;
+}
+
+export interface FastifyInstance {
+  route(options: RouteOptions): FastifyInstance;
+  addSchema(schema: { $id: string; [keyword: string]: unknown }): FastifyInstance;
+  setErrorHandler(handler: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => unknown): FastifyInstance;
+  setNotFoundHandler(handler: (request: FastifyRequest, reply: FastifyReply) => unknown): FastifyInstance;
+  listen(options: { port?: number; host?: string }): Promise<string>;
+}
+
+export interface FastifyServerOptions {
+  bodyLimit?: number;
+  logger?: boolean;
+  ajv?: {
+    customOptions?: {
+      allErrors?: boolean;
+      coerceTypes?: boolean | "array";
+      removeAdditional?: boolean | "all" | "failing";
+      useDefaults?: boolean | "empty";
+      strict?: boolean | "log";
+    };
+  };
+}
+
+declare function fastify(options?: FastifyServerOptions): FastifyInstance;
+export default fastify;
+export { fastify };
