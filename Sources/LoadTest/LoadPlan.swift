@@ -189,7 +189,7 @@ public struct LoadPlan: Sendable {
 
     /// Validates `request` for the target `url`; reads the body file; refuses hosts outside the limits.
     public static func make(
-        _ request: LoadTestRequest, url: String, limits: LoadLimits, cores: Int = System.coreCount
+        _ request: LoadTestRequest, url: String, limits: LoadLimits, cores: Int = usableCores
     ) throws(BackendError) -> LoadPlan {
         let target = try Target.parse(url)
         guard limits.allows(host: target.host) else {
@@ -302,6 +302,33 @@ public struct LoadPlan: Sendable {
             concurrency: concurrency, duration: duration, durationGiven: durationGiven, requests: request.requests,
             rate: request.rate, warmup: warmup, timeout: timeout, threads: max(1, min(cores, concurrency)),
             insecure: request.insecure ?? false)
+    }
+
+    /// Cores this process may run on: NIO's count follows cgroup limits but not the CPU affinity set by
+    /// `taskset`, and two event loops on one allowed core only switch between each other.
+    public static let usableCores: Int = {
+        var cores = System.coreCount
+        #if os(Linux)
+            if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+                let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") }),
+                let allowed = affinityCount(line.dropFirst("Cpus_allowed_list:".count))
+            {
+                cores = min(cores, allowed)
+            }
+        #endif
+        return max(1, cores)
+    }()
+
+    /// Counts the CPUs of a list such as `0-3,6,8-9`; nil when it cannot be read.
+    static func affinityCount(_ list: Substring) -> Int? {
+        var count = 0
+        for part in list.split(separator: ",") {
+            let bounds = part.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard bounds.count <= 2, let first = bounds.first, let low = first else { return nil }
+            guard let high = bounds.count == 2 ? bounds[1] : low, high >= low else { return nil }
+            count += high - low + 1
+        }
+        return count > 0 ? count : nil
     }
 
     static func looksLikeJSON(_ body: [UInt8]) -> Bool {

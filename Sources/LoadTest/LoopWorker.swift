@@ -54,6 +54,8 @@ final class LoopWorker: @unchecked Sendable {
     var cpuStart = (user: 0, system: 0)
     var lastEventNanos: UInt64 = 0
     var captureRateLimitHeaders = true
+    /// The timeline's last bucket (it never grows during the run).
+    let lastSecond: Int
 
     static let lateNanos: UInt64 = 1_000_000
 
@@ -91,8 +93,9 @@ final class LoopWorker: @unchecked Sendable {
             intervalNanos = 0
             phaseNanos = 0
         }
-        let seconds = Int((plan.warmup + plan.duration + plan.timeout).rounded(.up)) + 2
-        measurement.timeline = [TimelineBucket](repeating: TimelineBucket(), count: min(seconds, 4000))
+        let seconds = min(Int((plan.warmup + plan.duration + plan.timeout).rounded(.up)) + 2, 4000)
+        lastSecond = seconds - 1
+        measurement.timeline = [TimelineBucket](repeating: TimelineBucket(), count: seconds)
     }
 
     // MARK: lifecycle (on the loop)
@@ -285,21 +288,13 @@ final class LoopWorker: @unchecked Sendable {
 
     @inline(__always) func completed(_ handler: ConnectionHandler, status: Int, now: UInt64) {
         lastEventNanos = now
-        guard handler.origin >= measureStartNanos else { return }
-        let micros = min(max((now &- handler.origin) / 1000, 1), RunMeasurement.highestMicros)
-        _ = measurement.histogram.record(micros)
-        measurement.completed += 1
-        measurement.statusCounts[status] += 1
-        let second = min(Int((now - startNanos) / 1_000_000_000), measurement.timeline.count - 1)
-        measurement.timeline[second].requests += 1
-        measurement.timeline[second].latencySumMicros += micros
-        if micros > measurement.timeline[second].maxMicros { measurement.timeline[second].maxMicros = micros }
-        if status == 429 {
-            noteRateLimited(at: now)
-        } else if now < shared.first429.load(ordering: .relaxed) {
-            measurement.beforeFirst429 += 1
-            measurement.lastBeforeFirst429Nanos = now
-        }
+        let origin = handler.origin
+        guard origin >= measureStartNanos else { return }
+        let micros = min(max((now &- origin) / 1000, 1), RunMeasurement.highestMicros)
+        let second = min(Int((now - startNanos) / 1_000_000_000), lastSecond)
+        if status == 429 { noteRateLimited(at: now) }
+        let beforeFirst429 = status != 429 && now < shared.first429.load(ordering: .relaxed)
+        measurement.record(micros: micros, status: status, second: second, now: now, beforeFirst429: beforeFirst429)
     }
 
     /// Publishes the earliest 429 time of the run to every loop (they stop counting responses before it).
@@ -418,6 +413,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     var origin: UInt64 = 0
     var sentNanos: UInt64 = 0
     var closing = false
+    /// Between channelActive and channelInactive (kept here: asking the channel costs a call per request).
+    var active = false
     var tlsFailed = false
 
     init(worker: LoopWorker) {
@@ -430,6 +427,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     func channelActive(context: ChannelHandlerContext) {
+        active = true
         worker.connected(self)
     }
 
@@ -439,7 +437,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         pendingError = nil
         self.origin = origin
         sentNanos = now
-        guard let context, context.channel.isActive else {
+        guard let context, active, !closing else {
             pendingError = .write
             return
         }
@@ -464,6 +462,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        active = false
         worker.disconnected(self)
     }
 

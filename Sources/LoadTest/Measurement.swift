@@ -87,6 +87,22 @@ struct RunMeasurement: Sendable {
     var connectedOnce = false
     var cancelled = false
 
+    /// One response of the measured window: a single mutation of the measurement per response.
+    @inline(__always) mutating func record(
+        micros: UInt64, status: Int, second: Int, now: UInt64, beforeFirst429: Bool
+    ) {
+        _ = histogram.record(micros)
+        completed += 1
+        statusCounts[status] += 1
+        timeline[second].requests += 1
+        timeline[second].latencySumMicros += micros
+        if micros > timeline[second].maxMicros { timeline[second].maxMicros = micros }
+        if beforeFirst429 {
+            self.beforeFirst429 += 1
+            lastBeforeFirst429Nanos = now
+        }
+    }
+
     mutating func merge(_ other: RunMeasurement) {
         histogram.add(other.histogram)
         for index in statusCounts.indices { statusCounts[index] += other.statusCounts[index] }

@@ -158,6 +158,11 @@ import Testing
         #expect(target.display == expected.display)
     }
 
+    @Test(arguments: [("0-1", 2), ("1", 1), ("0-3,6,8-9", 7), (" 2-2", 1), ("", nil), ("3-1", nil), ("x", nil)])
+    func affinityListsAreCounted(list: String, count: Int?) {
+        #expect(LoadPlan.affinityCount(Substring(list)) == count)
+    }
+
     @Test func ipv6TargetsKeepTheirBrackets() throws {
         let target = try Target.parse("http://[::1]:8080/x")
         #expect(target.host == "::1")
