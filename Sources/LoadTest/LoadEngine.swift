@@ -1,6 +1,7 @@
 import BackendCore
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// Progress of a running load test, reported about once a second.
 public struct LoadProgress: Sendable {
@@ -10,27 +11,50 @@ public struct LoadProgress: Sendable {
     public var errors: Int
 }
 
+/// Where the connections go: the resolved address and, for https, the TLS context all connections share.
+struct Endpoint: Sendable {
+    var address: SocketAddress
+    var tls: NIOSSLContext?
+    var serverName: String?
+}
+
 /// Runs one plan: an event loop group of `plan.threads` loops, the connections spread over them.
 enum LoadEngine {
-    /// Resolves the target once, before any traffic (blocking getaddrinfo runs off the cooperative pool).
-    static func resolve(_ target: Target) async throws(BackendError) -> SocketAddress {
+    /// Resolves the target and builds its TLS context once, before any traffic (getaddrinfo and reading the
+    /// system trust store block, so they run off the cooperative pool).
+    static func resolve(_ target: Target, insecure: Bool) async throws(BackendError) -> Endpoint {
         try await BlockingWork.run { () throws(BackendError) in
+            let address: SocketAddress
             do {
-                return try SocketAddress.makeAddressResolvingHost(target.host, port: target.port)
+                address = try SocketAddress.makeAddressResolvingHost(target.host, port: target.port)
             } catch {
                 throw BackendError(.unreachable, "cannot resolve host '\(target.host)': \(error)")
+            }
+            guard target.tls else { return Endpoint(address: address) }
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.applicationProtocols = ["http/1.1"]
+            if insecure { configuration.certificateVerification = .none }
+            do {
+                return Endpoint(
+                    address: address, tls: try NIOSSLContext(configuration: configuration),
+                    serverName: target.serverName)
+            } catch {
+                throw BackendError(.failed, "cannot set up TLS (system trust store): \(error)")
             }
         }
     }
 
     static func run(
-        _ plan: LoadPlan, address: SocketAddress, progress: (@Sendable (LoadProgress) -> Void)? = nil
+        _ plan: LoadPlan, endpoint: Endpoint, progress: (@Sendable (LoadProgress) -> Void)? = nil
     ) async throws -> RunMeasurement {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: plan.threads)
         let loops = (0..<plan.threads).map { _ in group.next() }
         let start = monotonicNanos()
+        let shared = SharedRunState()
         let workers = loops.enumerated().map { index, loop in
-            LoopWorker(loop: loop, plan: plan, address: address, index: index, loops: loops.count, startNanos: start)
+            LoopWorker(
+                loop: loop, plan: plan, endpoint: endpoint, shared: shared, index: index, loops: loops.count,
+                startNanos: start)
         }
         let planned = plan.warmup + plan.duration
         let cancelled: Bool = await withTaskCancellationHandler {
@@ -65,9 +89,17 @@ enum LoadEngine {
         }
         var total = RunMeasurement()
         total.timeline = []
+        let first429 = shared.first429.load(ordering: .relaxed)
         for worker in workers {
-            if let part = try? await worker.loop.submit({ worker.measurement }).get() { total.merge(part) }
+            guard var part = try? await worker.loop.submit({ worker.measurement }).get() else { continue }
+            // A loop handles one response in microseconds, so only its last counted one can fall in the
+            // nanoseconds between another loop's clock read of the first 429 and its publication.
+            if first429 != .max && part.beforeFirst429 > 0 && part.lastBeforeFirst429Nanos >= first429 {
+                part.beforeFirst429 -= 1
+            }
+            total.merge(part)
         }
+        if first429 != .max { total.first429Nanos = first429 - start }
         try? await group.shutdownGracefully()
         if cancelled { throw CancellationError() }
         return total

@@ -55,10 +55,12 @@ public struct LoadLimits: Sendable, Equatable {
     }
 }
 
-/// A parsed `http://host:port/path?query` URL.
+/// A parsed `http(s)://host:port/path?query` URL.
 public struct Target: Sendable, Equatable {
     public var host: String
     public var port: Int
+    /// https: TLS (NIOSSL) under HTTP/1.1.
+    public var tls: Bool
     /// Path and query as sent in the request line.
     public var pathAndQuery: String
     /// The URL as reported: no credentials, no secrets.
@@ -72,14 +74,10 @@ public struct Target: Sendable, Equatable {
             throw BackendError.invalidInput("url '\(trimmed)' has no scheme: write http://host:port/path")
         }
         let scheme = trimmed[..<schemeEnd.lowerBound].lowercased()
-        if scheme == "https" {
-            throw BackendError.invalidInput(
-                "https is not supported yet by this load tester: test the plain-HTTP listener (http://...) or a TLS-terminating proxy's upstream"
-            )
+        guard scheme == "http" || scheme == "https" else {
+            throw BackendError.invalidInput("url scheme '\(scheme)' is not supported: use http:// or https://")
         }
-        guard scheme == "http" else {
-            throw BackendError.invalidInput("url scheme '\(scheme)' is not supported: use http://")
-        }
+        let tls = scheme == "https"
         if trimmed.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) {
             throw BackendError.invalidInput("url contains spaces or control characters; percent-encode them")
         }
@@ -119,7 +117,8 @@ public struct Target: Sendable, Equatable {
         guard hostAllowed, host.unicodeScalars.allSatisfy(\.isASCII) else {
             throw BackendError.invalidInput("url host '\(host)' is not a valid host name or address")
         }
-        var port = 80
+        let defaultPort = tls ? 443 : 80
+        var port = defaultPort
         if let portText {
             guard let value = Int(portText), (1...65535).contains(value) else {
                 throw BackendError.invalidInput("url port '\(portText)' must be a number from 1 to 65535")
@@ -128,10 +127,19 @@ public struct Target: Sendable, Equatable {
         }
         let hostString = String(host)
         let bracketed = hostString.contains(":") ? "[\(hostString)]" : hostString
-        let hostHeader = port == 80 ? bracketed : "\(bracketed):\(port)"
+        let hostHeader = port == defaultPort ? bracketed : "\(bracketed):\(port)"
         return Target(
-            host: hostString, port: port, pathAndQuery: pathAndQuery, display: "http://\(hostHeader)\(pathAndQuery)",
-            hostHeader: hostHeader)
+            host: hostString, port: port, tls: tls, pathAndQuery: pathAndQuery,
+            display: "\(scheme)://\(hostHeader)\(pathAndQuery)", hostHeader: hostHeader)
+    }
+
+    /// The TLS server name (SNI and certificate check); nil for an IP address, which NIOSSL checks
+    /// against the certificate's IP entries instead (SNI may not carry addresses).
+    public var serverName: String? {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        if inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1 { return nil }
+        return host
     }
 
     /// 127.0.0.0/8, ::1 and `localhost`.
@@ -169,6 +177,8 @@ public struct LoadPlan: Sendable {
     public var warmup: Double
     public var timeout: Double
     public var threads: Int
+    /// https without certificate verification (self-signed test servers).
+    public var insecure: Bool
 
     public var model: Model { rate == nil ? .closed : .open }
 
@@ -179,7 +189,7 @@ public struct LoadPlan: Sendable {
 
     /// Validates `request` for the target `url`; reads the body file; refuses hosts outside the limits.
     public static func make(
-        _ request: LoadTestRequest, url: String, limits: LoadLimits, cores: Int = System.coreCount
+        _ request: LoadTestRequest, url: String, limits: LoadLimits, cores: Int = usableCores
     ) throws(BackendError) -> LoadPlan {
         let target = try Target.parse(url)
         guard limits.allows(host: target.host) else {
@@ -290,7 +300,35 @@ public struct LoadPlan: Sendable {
         return LoadPlan(
             target: target, method: method, requestBytes: Array(head.utf8) + body, headerLines: reported,
             concurrency: concurrency, duration: duration, durationGiven: durationGiven, requests: request.requests,
-            rate: request.rate, warmup: warmup, timeout: timeout, threads: max(1, min(cores, concurrency)))
+            rate: request.rate, warmup: warmup, timeout: timeout, threads: max(1, min(cores, concurrency)),
+            insecure: request.insecure ?? false)
+    }
+
+    /// Cores this process may run on: NIO's count follows cgroup limits but not the CPU affinity set by
+    /// `taskset`, and two event loops on one allowed core only switch between each other.
+    public static let usableCores: Int = {
+        var cores = System.coreCount
+        #if os(Linux)
+            if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+                let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") }),
+                let allowed = affinityCount(line.dropFirst("Cpus_allowed_list:".count))
+            {
+                cores = min(cores, allowed)
+            }
+        #endif
+        return max(1, cores)
+    }()
+
+    /// Counts the CPUs of a list such as `0-3,6,8-9`; nil when it cannot be read.
+    static func affinityCount(_ list: Substring) -> Int? {
+        var count = 0
+        for part in list.split(separator: ",") {
+            let bounds = part.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard bounds.count <= 2, let first = bounds.first, let low = first else { return nil }
+            guard let high = bounds.count == 2 ? bounds[1] : low, high >= low else { return nil }
+            count += high - low + 1
+        }
+        return count > 0 ? count : nil
     }
 
     static func looksLikeJSON(_ body: [UInt8]) -> Bool {

@@ -1,6 +1,6 @@
 /// Input of `load_test` (schema: `schemas/load_test.input.json`); the CLI fills the same fields.
 public struct LoadTestRequest: Codable, Sendable, Equatable {
-    /// The target, `http://host[:port]/path?query`.
+    /// The target, `http(s)://host[:port]/path?query`.
     public var url: String
     /// A second URL run interleaved with the first (A B A B) and compared with it.
     public var compareUrl: String?
@@ -32,6 +32,8 @@ public struct LoadTestRequest: Codable, Sendable, Equatable {
     public var noiseThreshold: Double?
     /// Folder for `load-test.json` and `load-test.html`.
     public var output: String?
+    /// https: skip certificate verification (off by default).
+    public var insecure: Bool?
 
     public init(url: String) { self.url = url }
 
@@ -48,6 +50,6 @@ public struct LoadTestRequest: Codable, Sendable, Equatable {
         case maxP99Ms = "max_p99_ms"
         case maxErrorRate = "max_error_rate"
         case noiseThreshold = "noise_threshold"
-        case output
+        case output, insecure
     }
 }

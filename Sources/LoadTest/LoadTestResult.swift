@@ -123,6 +123,8 @@ public struct LoadTestResult: Codable, Sendable {
         public var generatorCpu: CPU
         public var timeline: [Second]
         public var percentileCurve: [CurvePoint]
+        /// The first TLS handshake failure, in words (https only).
+        public var tlsFailure: String?
 
         enum CodingKeys: String, CodingKey {
             case requests, failed
@@ -141,6 +143,7 @@ public struct LoadTestResult: Codable, Sendable {
             case generatorCpu = "generator_cpu"
             case timeline
             case percentileCurve = "percentile_curve"
+            case tlsFailure = "tls_failure"
         }
 
         public func count(status: Int) -> Int { statusCounts.first { $0.status == status }?.count ?? 0 }
@@ -195,7 +198,7 @@ public struct LoadTestResult: Codable, Sendable {
         public var count429: Int
         public var share: Double
         public var firstAfterS: Double?
-        /// Estimated from the per-second timeline.
+        /// Responses received before the first 429 (in the measured window).
         public var requestsBeforeFirst: Int?
         public var headers: [String]
 
@@ -255,14 +258,17 @@ extension RunMeasurement {
                 userS: Double(cpuUserMicros) / 1e6, systemS: Double(cpuSystemMicros) / 1e6,
                 percentOfOneCore: elapsed > 0 ? cpuTotal / 1e6 / max(elapsed + warmup, 1e-9) * 100 : 0,
                 microsPerRequest: attempts > 0 ? cpuTotal / Double(attempts) : 0),
-            timeline: Array(seconds.prefix(lastBusy + 1)), percentileCurve: curve)
+            timeline: Array(seconds.prefix(lastBusy + 1)), percentileCurve: curve, tlsFailure: tlsFailure)
     }
 
     /// Rounds of the same URL added together: counts sum, elapsed times add, timelines follow each other.
     mutating func append(round other: RunMeasurement) {
         let elapsed = elapsedNanos + other.elapsedNanos
         let timeline = self.timeline + other.timeline
+        // Before a 429 of a later round come all responses of the earlier rounds without one.
+        let before = first429Nanos != nil ? beforeFirst429 : completed + other.beforeFirst429
         merge(other)
+        beforeFirst429 = before
         elapsedNanos = elapsed
         self.timeline = timeline
     }

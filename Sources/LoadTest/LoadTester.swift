@@ -44,17 +44,15 @@ public struct LoadTester: Sendable {
             try LoadPlan.make(request, url: url, limits: limits)
         }
         let baseline = try request.baseline.map { path throws(BackendError) in try Self.loadBaseline(path) }
-        let address = try await LoadEngine.resolve(plan.target)
-        let compareAddress: SocketAddress?
+        let endpoint = try await LoadEngine.resolve(plan.target, insecure: plan.insecure)
+        var compareEndpoint: Endpoint?
         if let comparePlan {
-            compareAddress = try await LoadEngine.resolve(comparePlan.target)
-        } else {
-            compareAddress = nil
+            compareEndpoint = try await LoadEngine.resolve(comparePlan.target, insecure: comparePlan.insecure)
         }
 
         var measured: RunMeasurement
         var compared: RunMeasurement?
-        if let comparePlan, let compareAddress {
+        if let comparePlan, let compareEndpoint {
             // Interleaved rounds, A B A B, each with half the duration (or half the requests).
             let half = plan.slice(duration: plan.duration / 2, requests: plan.requests.map { max(1, $0 / 2) })
             let halfB = comparePlan.slice(
@@ -70,14 +68,14 @@ public struct LoadTester: Sendable {
                     progress(step)
                 }
             }
-            var a = try await LoadEngine.run(half, address: address, progress: report(0))
-            var b = try await LoadEngine.run(halfB, address: compareAddress, progress: report(1))
-            a.append(round: try await LoadEngine.run(half, address: address, progress: report(2)))
-            b.append(round: try await LoadEngine.run(halfB, address: compareAddress, progress: report(3)))
+            var a = try await LoadEngine.run(half, endpoint: endpoint, progress: report(0))
+            var b = try await LoadEngine.run(halfB, endpoint: compareEndpoint, progress: report(1))
+            a.append(round: try await LoadEngine.run(half, endpoint: endpoint, progress: report(2)))
+            b.append(round: try await LoadEngine.run(halfB, endpoint: compareEndpoint, progress: report(3)))
             measured = a
             compared = b
         } else {
-            measured = try await LoadEngine.run(plan, address: address, progress: progress)
+            measured = try await LoadEngine.run(plan, endpoint: endpoint, progress: progress)
         }
         let warmupSeconds = compared == nil ? plan.warmup : 0
         let metrics = measured.metrics(warmup: warmupSeconds)
@@ -112,7 +110,9 @@ public struct LoadTester: Sendable {
                     name: "expect_rate_limit", passed: rateLimit.limited,
                     detail: rateLimit.limited
                         ? "the server limited: \(rateLimit.count429) responses were 429 (\(percent(rateLimit.share)))"
-                            + (rateLimit.firstAfterS.map { ", the first after \(String(format: "%.2f", $0)) s" } ?? "")
+                            + (rateLimit.firstAfterS.map { ", the first \(String(format: "%.3f", $0)) s into the run" }
+                                ?? "")
+                            + (rateLimit.requestsBeforeFirst.map { " after \($0) other responses" } ?? "")
                             + (rateLimit.headers.isEmpty
                                 ? "; no Retry-After or RateLimit headers were sent"
                                 : "; headers: \(rateLimit.headers.joined(separator: "; "))")
@@ -137,9 +137,13 @@ public struct LoadTester: Sendable {
                         "error rate \(percent(all.errorRate)) \(passed ? "is within" : "is over") the limit of \(percent(limit))"
                 ))
         }
-        let unreachable = !measured.connectedOnce && !(compared?.connectedOnce ?? false) && measured.errors.connect > 0
+        // Unreachable: no connection could be made, or none got through its TLS handshake; nothing was tested,
+        // so nothing passed.
+        let noConnection = !measured.connectedOnce && !(compared?.connectedOnce ?? false) && measured.errors.connect > 0
+        let noHandshake = all.requests == 0 && all.errors.tls > 0
+        let unreachable = noConnection || noHandshake
         let regressions = comparison?.regressions ?? []
-        let passed = expectations.allSatisfy(\.passed) && regressions.isEmpty
+        let passed = expectations.allSatisfy(\.passed) && regressions.isEmpty && !unreachable
 
         var result = LoadTestResult(
             passed: passed, status: unreachable ? "unreachable" : (passed ? "passed" : "failed"),
@@ -275,27 +279,20 @@ public struct LoadTester: Sendable {
     ) -> LoadTestResult.RateLimitReport {
         let count = metrics.count(status: 429)
         let first = measurement.first429Nanos.map { Double($0) / 1e9 }
-        var before: Int?
-        if let first {
-            // Responses in the whole seconds before the first 429, plus a pro-rata share of its second.
-            let second = Int(first)
-            let buckets = measurement.timeline
-            var total = 0
-            for index in 0..<min(second, buckets.count) { total += buckets[index].requests }
-            if second < buckets.count {
-                total += Int(Double(buckets[second].requests) * (first - Double(second)))
-            }
-            before = total
-        }
         return .init(
             limited: count > 0, count429: count,
             share: metrics.requests == 0 ? 0 : Double(count) / Double(metrics.requests),
-            firstAfterS: first.map { max(0, $0 - warmup) }, requestsBeforeFirst: before,
+            firstAfterS: first.map { max(0, $0 - warmup) },
+            requestsBeforeFirst: first == nil ? nil : measurement.beforeFirst429,
             headers: measurement.rateLimitHeaders.keys.sorted().compactMap { measurement.rateLimitHeaders[$0] })
     }
 
     static func nextStep(_ result: LoadTestResult) -> String {
         if result.status == "unreachable" {
+            if let failure = result.metrics.tlsFailure {
+                return
+                    "No TLS handshake succeeded at \(result.target) (\(failure)): fix the certificate, or pass insecure for a test server you trust, then run again."
+            }
             return "Nothing answered at \(result.target): start the server or fix the URL, then run again."
         }
         if let failed = result.expectations.first(where: { !$0.passed }) {

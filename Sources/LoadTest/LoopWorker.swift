@@ -1,6 +1,8 @@
 import Histogram
 import NIOCore
 import NIOPosix
+import NIOSSL
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -21,7 +23,8 @@ final class LoopWorker: @unchecked Sendable {
 
     let loop: any EventLoop
     let plan: LoadPlan
-    let address: SocketAddress
+    let endpoint: Endpoint
+    let shared: SharedRunState
     let request: ByteBuffer
     let requestSize: Int
     let headRequest: Bool
@@ -51,15 +54,19 @@ final class LoopWorker: @unchecked Sendable {
     var cpuStart = (user: 0, system: 0)
     var lastEventNanos: UInt64 = 0
     var captureRateLimitHeaders = true
+    /// The timeline's last bucket (it never grows during the run).
+    let lastSecond: Int
 
     static let lateNanos: UInt64 = 1_000_000
 
     init(
-        loop: any EventLoop, plan: LoadPlan, address: SocketAddress, index: Int, loops: Int, startNanos: UInt64
+        loop: any EventLoop, plan: LoadPlan, endpoint: Endpoint, shared: SharedRunState, index: Int, loops: Int,
+        startNanos: UInt64
     ) {
         self.loop = loop
         self.plan = plan
-        self.address = address
+        self.endpoint = endpoint
+        self.shared = shared
         var buffer = ByteBufferAllocator().buffer(capacity: plan.requestBytes.count)
         buffer.writeBytes(plan.requestBytes)
         self.request = buffer
@@ -86,8 +93,9 @@ final class LoopWorker: @unchecked Sendable {
             intervalNanos = 0
             phaseNanos = 0
         }
-        let seconds = Int((plan.warmup + plan.duration + plan.timeout).rounded(.up)) + 2
-        measurement.timeline = [TimelineBucket](repeating: TimelineBucket(), count: min(seconds, 4000))
+        let seconds = min(Int((plan.warmup + plan.duration + plan.timeout).rounded(.up)) + 2, 4000)
+        lastSecond = seconds - 1
+        measurement.timeline = [TimelineBucket](repeating: TimelineBucket(), count: seconds)
     }
 
     // MARK: lifecycle (on the loop)
@@ -105,15 +113,21 @@ final class LoopWorker: @unchecked Sendable {
     func connect() {
         pendingConnects += 1
         let worker = self
+        let endpoint = self.endpoint
         ClientBootstrap(group: loop)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connectTimeout(.nanoseconds(Int64(timeoutNanos)))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls = endpoint.tls {
+                        // TLS below our handler: it sees plain HTTP bytes either way.
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: tls, serverHostname: endpoint.serverName))
+                    }
                     try channel.pipeline.syncOperations.addHandler(ConnectionHandler(worker: worker))
                 }
             }
-            .connect(to: address)
+            .connect(to: endpoint.address)
             .whenComplete { result in
                 worker.pendingConnects -= 1
                 switch result {
@@ -132,14 +146,17 @@ final class LoopWorker: @unchecked Sendable {
         guard phase == .running else { return checkFinished(now: now) }
         // A failed connect uses up a request, so a request-count run against a dead port ends.
         if budget != Int.max && budget > 0 { budget -= 1 }
-        if budget > 0 {
-            pendingConnects += 1  // the retry keeps the run from ending meanwhile
-            loop.scheduleTask(in: .milliseconds(50)) { [self] in
-                self.pendingConnects -= 1
-                if self.phase == .running { self.connect() } else { self.checkFinished(now: monotonicNanos()) }
-            }
-        }
+        if budget > 0 { reconnectSoon() }
         checkFinished(now: now)
+    }
+
+    /// Connects again after 50 ms, so a dead port or a refused certificate is not hammered in a busy loop.
+    func reconnectSoon() {
+        pendingConnects += 1  // the retry keeps the run from ending meanwhile
+        loop.scheduleTask(in: .milliseconds(50)) { [self] in
+            self.pendingConnects -= 1
+            if self.phase == .running { self.connect() } else { self.checkFinished(now: monotonicNanos()) }
+        }
     }
 
     func connected(_ handler: ConnectionHandler) {
@@ -172,9 +189,10 @@ final class LoopWorker: @unchecked Sendable {
                 recordError(handler.pendingError ?? .read, now: now)
             }
         }
-        if phase == .running {
+        // A request-count run whose requests are all sent opens no new connection.
+        if phase == .running && budget > 0 {
             measurement.reconnects += 1
-            connect()
+            if handler.tlsFailed { reconnectSoon() } else { connect() }
         } else {
             checkFinished(now: now)
         }
@@ -270,16 +288,24 @@ final class LoopWorker: @unchecked Sendable {
 
     @inline(__always) func completed(_ handler: ConnectionHandler, status: Int, now: UInt64) {
         lastEventNanos = now
-        guard handler.origin >= measureStartNanos else { return }
-        let micros = min(max((now &- handler.origin) / 1000, 1), RunMeasurement.highestMicros)
-        _ = measurement.histogram.record(micros)
-        measurement.completed += 1
-        measurement.statusCounts[status] += 1
-        let second = min(Int((now - startNanos) / 1_000_000_000), measurement.timeline.count - 1)
-        measurement.timeline[second].requests += 1
-        measurement.timeline[second].latencySumMicros += micros
-        if micros > measurement.timeline[second].maxMicros { measurement.timeline[second].maxMicros = micros }
-        if status == 429 && measurement.first429Nanos == nil { measurement.first429Nanos = now - startNanos }
+        let origin = handler.origin
+        guard origin >= measureStartNanos else { return }
+        let micros = min(max((now &- origin) / 1000, 1), RunMeasurement.highestMicros)
+        let second = min(Int((now - startNanos) / 1_000_000_000), lastSecond)
+        if status == 429 { noteRateLimited(at: now) }
+        let beforeFirst429 = status != 429 && now < shared.first429.load(ordering: .relaxed)
+        measurement.record(micros: micros, status: status, second: second, now: now, beforeFirst429: beforeFirst429)
+    }
+
+    /// Publishes the earliest 429 time of the run to every loop (they stop counting responses before it).
+    func noteRateLimited(at now: UInt64) {
+        var current = shared.first429.load(ordering: .relaxed)
+        while now < current {
+            let (exchanged, original) = shared.first429.compareExchange(
+                expected: current, desired: now, ordering: .relaxed)
+            if exchanged { break }
+            current = original
+        }
     }
 
     func keepRateLimitHeaders(_ handler: ConnectionHandler) {
@@ -307,9 +333,16 @@ final class LoopWorker: @unchecked Sendable {
         case .read: measurement.errors.read += 1
         case .write: measurement.errors.write += 1
         case .parse: measurement.errors.parse += 1
+        case .tls: measurement.errors.tls += 1
         }
         let second = min(Int((now - startNanos) / 1_000_000_000), measurement.timeline.count - 1)
         measurement.timeline[second].errors += 1
+    }
+
+    /// A TLS handshake failed on `handler`: the first reason is kept for the report.
+    func tlsFailed(_ handler: ConnectionHandler, _ error: any Error) {
+        handler.tlsFailed = true
+        if measurement.tlsFailure == nil { measurement.tlsFailure = TLSFailure.describe(error) }
     }
 
     /// A request failed on `handler` in a way the handler saw (parse error, reset); the connection closes.
@@ -380,6 +413,9 @@ final class ConnectionHandler: ChannelInboundHandler {
     var origin: UInt64 = 0
     var sentNanos: UInt64 = 0
     var closing = false
+    /// Between channelActive and channelInactive (kept here: asking the channel costs a call per request).
+    var active = false
+    var tlsFailed = false
 
     init(worker: LoopWorker) {
         self.worker = worker
@@ -391,6 +427,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     func channelActive(context: ChannelHandlerContext) {
+        active = true
         worker.connected(self)
     }
 
@@ -400,7 +437,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         pendingError = nil
         self.origin = origin
         sentNanos = now
-        guard let context, context.channel.isActive else {
+        guard let context, active, !closing else {
             pendingError = .write
             return
         }
@@ -425,6 +462,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        active = false
         worker.disconnected(self)
     }
 
@@ -432,9 +470,12 @@ final class ConnectionHandler: ChannelInboundHandler {
         if let error = error as? IOError, error.errnoCode == EPIPE {
             pendingError = .write
         }
-        if inFlight && !errorCounted {
+        let kind = TLSFailure.isHandshakeFailure(error) ? ErrorClass.tls : pendingError ?? .read
+        if kind == .tls { worker.tlsFailed(self, error) }
+        // A failed handshake counts even with no request on the connection yet (open model, idle).
+        if !errorCounted && (inFlight || kind == .tls) {
             errorCounted = true
-            worker.recordError(pendingError ?? .read, now: monotonicNanos())
+            worker.recordError(kind, now: monotonicNanos())
         }
         close()
     }
@@ -443,5 +484,39 @@ final class ConnectionHandler: ChannelInboundHandler {
         guard !closing else { return }
         closing = true
         context?.close(promise: nil)
+    }
+}
+
+/// State the loops of one run share: the monotonic time of the run's first 429 (`UInt64.max` until one came),
+/// read on every response so each loop counts exactly its responses before it.
+final class SharedRunState: Sendable {
+    let first429 = Atomic<UInt64>(.max)
+}
+
+/// TLS errors as a clear error class and a reason in words.
+enum TLSFailure {
+    /// True for errors of the TLS layer itself; an unclean shutdown (the peer closed TCP without close_notify)
+    /// is a read error like any other closed connection.
+    static func isHandshakeFailure(_ error: any Error) -> Bool {
+        if let error = error as? NIOSSLError {
+            if case .uncleanShutdown = error { return false }
+            return true
+        }
+        return error is NIOSSLExtraError || error is BoringSSLError
+    }
+
+    static func describe(_ error: any Error) -> String {
+        let text = String(describing: error)
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return
+                "certificate verification failed: the server's certificate is not trusted by the system trust store (self-signed or unknown issuer); use insecure for a test server you trust"
+        }
+        if text.contains("failedToValidateHostname") {
+            return "certificate verification failed: the certificate does not name this host"
+        }
+        if text.contains("WRONG_VERSION_NUMBER") {
+            return "TLS handshake failed: the server does not speak TLS on this port (plain HTTP? use http://)"
+        }
+        return "TLS handshake failed: \(text.prefix(200))"
     }
 }

@@ -7,10 +7,23 @@ public struct ErrorCounts: Codable, Sendable, Equatable {
     public var read = 0
     public var write = 0
     public var parse = 0
+    /// TLS handshakes that failed (untrusted certificate, wrong host, no TLS on the port).
+    public var tls = 0
 
     public init() {}
 
-    public var total: Int { connect + timeout + read + write + parse }
+    /// Decodes baselines saved before the `tls` class existed as well.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        connect = try container.decode(Int.self, forKey: .connect)
+        timeout = try container.decode(Int.self, forKey: .timeout)
+        read = try container.decode(Int.self, forKey: .read)
+        write = try container.decode(Int.self, forKey: .write)
+        parse = try container.decode(Int.self, forKey: .parse)
+        tls = try container.decodeIfPresent(Int.self, forKey: .tls) ?? 0
+    }
+
+    public var total: Int { connect + timeout + read + write + parse + tls }
 
     mutating func add(_ other: ErrorCounts) {
         connect += other.connect
@@ -18,10 +31,11 @@ public struct ErrorCounts: Codable, Sendable, Equatable {
         read += other.read
         write += other.write
         parse += other.parse
+        tls += other.tls
     }
 }
 
-enum ErrorClass { case connect, timeout, read, write, parse }
+enum ErrorClass { case connect, timeout, read, write, parse, tls }
 
 /// One second of the run (warmup seconds included, numbered from the start).
 struct TimelineBucket: Sendable {
@@ -59,6 +73,11 @@ struct RunMeasurement: Sendable {
     var timeline: [TimelineBucket] = []
     /// Nanoseconds from the start to the first 429.
     var first429Nanos: UInt64?
+    /// Responses (measured window) received before the run's first 429, and when the last of them came.
+    var beforeFirst429 = 0
+    var lastBeforeFirst429Nanos: UInt64 = 0
+    /// The first TLS handshake failure, in words.
+    var tlsFailure: String?
     /// First value seen of each rate-limit header, by lower-case name.
     var rateLimitHeaders: [String: String] = [:]
     var cpuUserMicros = 0
@@ -67,6 +86,22 @@ struct RunMeasurement: Sendable {
     var elapsedNanos: UInt64 = 0
     var connectedOnce = false
     var cancelled = false
+
+    /// One response of the measured window: a single mutation of the measurement per response.
+    @inline(__always) mutating func record(
+        micros: UInt64, status: Int, second: Int, now: UInt64, beforeFirst429: Bool
+    ) {
+        _ = histogram.record(micros)
+        completed += 1
+        statusCounts[status] += 1
+        timeline[second].requests += 1
+        timeline[second].latencySumMicros += micros
+        if micros > timeline[second].maxMicros { timeline[second].maxMicros = micros }
+        if beforeFirst429 {
+            self.beforeFirst429 += 1
+            lastBeforeFirst429Nanos = now
+        }
+    }
 
     mutating func merge(_ other: RunMeasurement) {
         histogram.add(other.histogram)
@@ -85,6 +120,8 @@ struct RunMeasurement: Sendable {
         }
         for (index, bucket) in other.timeline.enumerated() { timeline[index].add(bucket) }
         if let time = other.first429Nanos { first429Nanos = min(first429Nanos ?? time, time) }
+        beforeFirst429 += other.beforeFirst429
+        if tlsFailure == nil { tlsFailure = other.tlsFailure }
         rateLimitHeaders.merge(other.rateLimitHeaders) { first, _ in first }
         cpuUserMicros += other.cpuUserMicros
         cpuSystemMicros += other.cpuSystemMicros

@@ -6,7 +6,11 @@ extension LoadTestResult {
     public var digest: Digest {
         let headline: String
         switch status {
-        case "unreachable": headline = "Load test: \(target) unreachable (\(metrics.errors.connect) connect errors)"
+        case "unreachable":
+            headline =
+                metrics.errors.tls > 0
+                ? "Load test: \(target) unreachable (\(metrics.errors.tls) TLS handshakes failed)"
+                : "Load test: \(target) unreachable (\(metrics.errors.connect) connect errors)"
         case "failed": headline = "Load test FAILED: \(target)"
         default: headline = "Load test passed: \(target)"
         }
@@ -44,8 +48,9 @@ extension LoadTestResult {
         text += "Status \(statuses.isEmpty ? "none" : statuses). "
         if errors.total > 0 {
             text +=
-                "Errors: connect \(errors.connect), timeout \(errors.timeout), read \(errors.read), write \(errors.write), parse \(errors.parse). "
+                "Errors: connect \(errors.connect), timeout \(errors.timeout), read \(errors.read), write \(errors.write), parse \(errors.parse), tls \(errors.tls). "
         }
+        if let failure = metrics.tlsFailure { text += "TLS: \(failure). " }
         if metrics.reconnects > 0 { text += "Reconnects \(metrics.reconnects). " }
         if metrics.lateSends > 0 || metrics.unsent > 0 {
             text += "Sent late \(metrics.lateSends), never sent \(metrics.unsent). "
@@ -104,7 +109,7 @@ enum HTMLReport {
             let statuses = metrics.statusCounts.map { "\($0.status): \($0.count)" }.joined(separator: ", ")
             let e = metrics.errors
             html +=
-                "<li>\(escape(name)): \(escape(statuses)); errors connect \(e.connect), timeout \(e.timeout), read \(e.read), write \(e.write), parse \(e.parse); reconnects \(metrics.reconnects); generator CPU \(String(format: "%.1f", metrics.generatorCpu.microsPerRequest)) µs per request</li>"
+                "<li>\(escape(name)): \(escape(statuses)); errors connect \(e.connect), timeout \(e.timeout), read \(e.read), write \(e.write), parse \(e.parse), tls \(e.tls); reconnects \(metrics.reconnects); generator CPU \(String(format: "%.1f", metrics.generatorCpu.microsPerRequest)) µs per request</li>"
         }
         html += "</ul>\n<p>\(escape(result.nextStep))</p>\n</body></html>\n"
         return html

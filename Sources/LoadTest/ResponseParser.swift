@@ -4,8 +4,8 @@ import NIOCore
 ///
 /// It reads the status line, the headers that matter (Content-Length, Transfer-Encoding, Connection and,
 /// when asked, rate-limit headers), then skips the body by Content-Length, by chunks, or until the
-/// connection closes. It keeps one reusable line buffer and allocates nothing per response unless a
-/// caller asked for header values.
+/// connection closes. A line that arrived whole is read in place; only a line split between reads is
+/// gathered in one reusable buffer. Nothing is allocated per response unless a caller asked for header values.
 struct ResponseParser {
     enum Outcome: Equatable {
         /// More bytes are needed.
@@ -86,16 +86,30 @@ struct ResponseParser {
             case .untilClose:
                 index = count
             case .statusLine, .headerLine, .chunkSizeLine, .trailerLine:
-                // Collect one line; most lines arrive whole, so scan for LF first.
                 var end = index
                 while end < count, bytes[end] != 0x0A { end += 1 }
                 if line.count + (end - index) > Self.maxLineLength { return .invalid("a line is over 16 KiB") }
-                line.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<end]))
-                if end == count { return .incomplete }
+                if end == count {
+                    line.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<end]))
+                    return .incomplete
+                }
+                let outcome: Outcome
+                if line.isEmpty {
+                    // The whole line is in this read (the usual case): read it where it is.
+                    var lineEnd = end
+                    if lineEnd > index && bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                    outcome = lineEnded(UnsafeRawBufferPointer(rebasing: bytes[index..<lineEnd]))
+                } else {
+                    line.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<end]))
+                    if line.last == 0x0D { line.removeLast() }
+                    // Swapped out (no copy) so that reading it does not overlap mutating the parser.
+                    var gathered: [UInt8] = []
+                    swap(&gathered, &line)
+                    outcome = gathered.withUnsafeBytes { lineEnded($0) }
+                    gathered.removeAll(keepingCapacity: true)
+                    swap(&gathered, &line)
+                }
                 index = end + 1
-                if line.last == 0x0D { line.removeLast() }
-                let outcome = lineEnded()
-                line.removeAll(keepingCapacity: true)
                 switch outcome {
                 case .incomplete: continue
                 case .complete: return .complete(consumed: index)
@@ -110,14 +124,14 @@ struct ResponseParser {
     /// The connection closed: a body that runs until close is complete, anything else was cut short.
     func endOfStream() -> Bool { state == .untilClose }
 
-    private mutating func lineEnded() -> Outcome {
+    private mutating func lineEnded(_ line: UnsafeRawBufferPointer) -> Outcome {
         switch state {
         case .statusLine:
             if line.isEmpty { return .incomplete }  // tolerate a stray CRLF between responses
-            return statusLine()
+            return statusLine(line)
         case .headerLine:
             if line.isEmpty { return headersEnded() }
-            return headerLine()
+            return headerLine(line)
         case .chunkSizeLine:
             var size = 0
             var digits = 0
@@ -145,7 +159,7 @@ struct ResponseParser {
         }
     }
 
-    private mutating func statusLine() -> Outcome {
+    private mutating func statusLine(_ line: UnsafeRawBufferPointer) -> Outcome {
         // HTTP/1.x SSS reason
         guard line.count >= 12, line[0] == 0x48, line[1] == 0x54, line[2] == 0x54, line[3] == 0x50, line[4] == 0x2F,
             line[5] == 0x31, line[6] == 0x2E, line[8] == 0x20
@@ -163,7 +177,7 @@ struct ResponseParser {
         return .incomplete
     }
 
-    private mutating func headerLine() -> Outcome {
+    private mutating func headerLine(_ line: UnsafeRawBufferPointer) -> Outcome {
         guard let colon = line.firstIndex(of: 0x3A), colon > 0 else { return .invalid("header line without a name") }
         if Self.nameIs(line, colon, "content-length") {
             var value = 0
@@ -223,7 +237,7 @@ struct ResponseParser {
     }
 
     /// Case-insensitive comparison of the header name `line[..<colon]` with a lower-case ASCII name.
-    static func nameIs(_ line: [UInt8], _ colon: Int, _ name: StaticString) -> Bool {
+    static func nameIs(_ line: UnsafeRawBufferPointer, _ colon: Int, _ name: StaticString) -> Bool {
         guard colon == name.utf8CodeUnitCount else { return false }
         let expected = name.utf8Start
         for offset in 0..<colon where line[offset] | 0x20 != expected[offset] {
@@ -234,7 +248,7 @@ struct ResponseParser {
     }
 
     /// True when the value after the colon contains `word` (lower-case ASCII), ignoring case.
-    static func valueContains(_ line: [UInt8], _ colon: Int, _ word: StaticString) -> Bool {
+    static func valueContains(_ line: UnsafeRawBufferPointer, _ colon: Int, _ word: StaticString) -> Bool {
         let length = word.utf8CodeUnitCount
         let start = word.utf8Start
         var index = colon + 1
@@ -250,12 +264,12 @@ struct ResponseParser {
         return false
     }
 
-    static func isRateLimitHeader(_ line: [UInt8], _ colon: Int) -> Bool {
+    static func isRateLimitHeader(_ line: UnsafeRawBufferPointer, _ colon: Int) -> Bool {
         nameIs(line, colon, "retry-after") || nameHasPrefix(line, colon, "ratelimit")
             || nameHasPrefix(line, colon, "x-ratelimit")
     }
 
-    static func nameHasPrefix(_ line: [UInt8], _ colon: Int, _ prefix: StaticString) -> Bool {
+    static func nameHasPrefix(_ line: UnsafeRawBufferPointer, _ colon: Int, _ prefix: StaticString) -> Bool {
         let length = prefix.utf8CodeUnitCount
         guard colon >= length else { return false }
         let expected = prefix.utf8Start

@@ -12,6 +12,7 @@ struct LoadTestCommand: AsyncParsableCommand {
             load-test URL --concurrency 50 --duration 30
             load-test URL1 URL2 --compare --concurrency 50 --duration 30   (interleaved A B A B)
             load-test URL --compare baseline.json                          (against a saved --save-baseline file)
+            load-test https://127.0.0.1:8443/ -k                            (https, certificate not verified)
             A person may target any host; the caps on duration (SENIOR_BACKEND_LOAD_MAX_DURATION, default 60 s) and \
             concurrency (SENIOR_BACKEND_LOAD_MAX_CONCURRENCY, default 256) still hold. Exit status: 0 passed, 1 an \
             expectation, threshold or comparison failed, 2 bad input, refused, or nothing could be reached.
@@ -40,7 +41,7 @@ struct LoadTestCommand: AsyncParsableCommand {
     @Option(help: "Fail when the error rate (transport errors + 5xx) is over this fraction.") var maxErrorRate: Double?
     @Option(help: "Noise threshold for comparisons, percent (default 5).") var noiseThreshold: Double?
     @Option(help: "Folder for load-test.json and load-test.html.") var output: String?
-    @Flag(help: "Skip TLS certificate verification (https is not supported yet, so this has no effect).")
+    @Flag(name: [.customShort("k"), .long], help: "https: skip certificate verification (self-signed test servers).")
     var insecure = false
     @OptionGroup var report: ReportOptions
 
@@ -83,6 +84,7 @@ struct LoadTestCommand: AsyncParsableCommand {
         request.maxErrorRate = maxErrorRate
         request.noiseThreshold = noiseThreshold
         request.output = output
+        request.insecure = insecure ? true : nil
         return request
     }
 

@@ -86,7 +86,7 @@ import Testing
     }
 
     @Test(arguments: [
-        "127.0.0.1/no-scheme", "ftp://127.0.0.1/", "https://127.0.0.1/", "http://", "http://127.0.0.1:0/",
+        "127.0.0.1/no-scheme", "ftp://127.0.0.1/", "wss://127.0.0.1/", "https://", "http://", "http://127.0.0.1:0/",
         "http://127.0.0.1:70000/", "http://user:pw@127.0.0.1/", "http://127.0.0.1/a b", "http://[::1/",
         "http://bad_host!/",
     ])
@@ -120,6 +120,47 @@ import Testing
             url: "http://127.0.0.1/", limits: agent)
         #expect(plan.headerLines == ["Authorization: ***"])
         #expect(SecretRedactor.redact("sent s3cr3t-token-value") == "sent ***")
+    }
+
+    struct ParsedURL: Sendable {
+        var url: String
+        var tls: Bool
+        var port: Int
+        var hostHeader: String
+        var serverName: String?
+        var display: String
+    }
+
+    /// https: port 443 by default (left out of Host), SNI from a host name, none for an IP address.
+    @Test(arguments: [
+        ParsedURL(
+            url: "https://api.example.com/v1", tls: true, port: 443, hostHeader: "api.example.com",
+            serverName: "api.example.com", display: "https://api.example.com/v1"),
+        ParsedURL(
+            url: "HTTPS://localhost:8443", tls: true, port: 8443, hostHeader: "localhost:8443",
+            serverName: "localhost", display: "https://localhost:8443/"),
+        ParsedURL(
+            url: "https://127.0.0.1:443/x?y=1", tls: true, port: 443, hostHeader: "127.0.0.1", serverName: nil,
+            display: "https://127.0.0.1/x?y=1"),
+        ParsedURL(
+            url: "https://[::1]/", tls: true, port: 443, hostHeader: "[::1]", serverName: nil,
+            display: "https://[::1]/"),
+        ParsedURL(
+            url: "http://127.0.0.1:443/", tls: false, port: 443, hostHeader: "127.0.0.1:443", serverName: nil,
+            display: "http://127.0.0.1:443/"),
+    ])
+    func httpsURLsParse(_ expected: ParsedURL) throws {
+        let target = try Target.parse(expected.url)
+        #expect(target.tls == expected.tls)
+        #expect(target.port == expected.port)
+        #expect(target.hostHeader == expected.hostHeader)
+        #expect(target.serverName == expected.serverName)
+        #expect(target.display == expected.display)
+    }
+
+    @Test(arguments: [("0-1", 2), ("1", 1), ("0-3,6,8-9", 7), (" 2-2", 1), ("", nil), ("3-1", nil), ("x", nil)])
+    func affinityListsAreCounted(list: String, count: Int?) {
+        #expect(LoadPlan.affinityCount(Substring(list)) == count)
     }
 
     @Test func ipv6TargetsKeepTheirBrackets() throws {

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// A loopback HTTP/1.1 server for the tests (127.0.0.1, port 0), with a scripted behaviour per request.
 final class TestServer: Sendable {
@@ -17,12 +18,16 @@ final class TestServer: Sendable {
     let group: MultiThreadedEventLoopGroup
     let channel: any Channel
     let counter: Counter
+    let tls: Bool
     var port: Int { channel.localAddress!.port! }
-    var url: String { "http://127.0.0.1:\(port)" }
+    var url: String { "\(tls ? "https" : "http")://127.0.0.1:\(port)" }
     var requestCount: Int { counter.value }
 
-    /// `reply(index, secondsSinceFirstRequest)` decides each answer; index counts from 0.
-    static func start(threads: Int = 1, reply: @escaping @Sendable (Int, Double) -> Reply) async throws -> TestServer {
+    /// `reply(index, secondsSinceFirstRequest)` decides each answer; index counts from 0. With `tls`, the
+    /// server speaks https (NIOSSL) under the same HTTP handler.
+    static func start(
+        threads: Int = 1, tls: NIOSSLContext? = nil, reply: @escaping @Sendable (Int, Double) -> Reply
+    ) async throws -> TestServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let counter = Counter()
         let channel = try await ServerBootstrap(group: group)
@@ -30,18 +35,47 @@ final class TestServer: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(Handler(counter: counter, reply: reply))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        return TestServer(group: group, channel: channel, counter: counter)
+        return TestServer(group: group, channel: channel, counter: counter, tls: tls != nil)
     }
 
-    private init(group: MultiThreadedEventLoopGroup, channel: any Channel, counter: Counter) {
+    private init(group: MultiThreadedEventLoopGroup, channel: any Channel, counter: Counter, tls: Bool) {
         self.group = group
         self.channel = channel
         self.counter = counter
+        self.tls = tls
+    }
+
+    /// A TLS server context with a fresh self-signed certificate for localhost and 127.0.0.1, made by the
+    /// `openssl` command line tool in a temporary folder.
+    static func selfSignedContext() throws -> NIOSSLContext {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("load-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let key = folder.appendingPathComponent("key.pem").path
+        let certificate = folder.appendingPathComponent("cert.pem").path
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key,
+            "-out", certificate,
+        ]
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        guard openssl.terminationStatus == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "openssl req failed"])
+        }
+        let configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+        return try NIOSSLContext(configuration: configuration)
     }
 
     func stop() async {

@@ -5,6 +5,7 @@ import http.server
 import json
 import os
 import pathlib
+import ssl
 import subprocess
 import threading
 
@@ -42,6 +43,25 @@ def server():
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def https_server(tmp_path_factory):
+    """The same handler behind TLS with a self-signed certificate made by the openssl command line tool."""
+    folder = tmp_path_factory.mktemp("tls")
+    key, cert = folder / "key.pem", folder / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                    "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"https://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
 
 
@@ -84,6 +104,21 @@ def test_baseline_then_compare_and_two_urls(server, tmp_path):
                "--noise-threshold", "1000", "--json")
     assert done.returncode == 0, done.stdout + done.stderr
     assert json.loads(done.stdout)["comparison"]["kind"] == "two_urls"
+
+
+def test_https_insecure_counts_every_request_and_verification_refuses_self_signed(https_server):
+    Handler.hits = 0
+    done = run(f"{https_server}/users", "-k", "--concurrency", "2", "--requests", "30", "--json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads(done.stdout)
+    assert result["target"].startswith("https://")
+    assert result["metrics"]["requests"] == 30 and Handler.hits == 30
+    done = run(f"{https_server}/users", "--requests", "2", "--concurrency", "1", "--json")
+    assert done.returncode == 2, done.stdout + done.stderr
+    result = json.loads(done.stdout)
+    assert result["status"] == "unreachable" and not result["passed"]
+    assert result["metrics"]["errors"]["tls"] == 2
+    assert "certificate verification failed" in result["metrics"]["tls_failure"]
 
 
 @pytest.mark.parametrize("args,needle", [
