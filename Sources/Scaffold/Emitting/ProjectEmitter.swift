@@ -49,6 +49,7 @@ struct ProjectEmitter {
         files += [
             generated("runtime.ts", "common/runtime.ts.mustache"),
             generated("validation.ts", "common/validation.ts.mustache"),
+            generated("forms.ts", "common/forms.ts.mustache"),
             generated("types.ts", "common/types.ts.mustache"),
             generated("schemas.ts", "common/schemas.ts.mustache"),
             generated("operations.ts", "common/operations.ts.mustache"),
@@ -202,10 +203,11 @@ struct ProjectEmitter {
                 return .object(value)
             })
         if let body = operation.body {
-            object["body"] = .object(
-                JSONObject([
-                    "required": .bool(body.required), "mediaType": .string(body.mediaType), "schema": body.schema,
-                ]))
+            var value = JSONObject([
+                "required": .bool(body.required), "mediaType": .string(body.mediaType), "schema": body.schema,
+            ])
+            if !body.encoding.keys.isEmpty { value["encoding"] = .object(body.encoding) }
+            object["body"] = .object(value)
         } else {
             object["body"] = .null
         }

@@ -10,6 +10,7 @@ struct TemplateSet {
     /// Template path -> text, as shipped (`common/runtime.ts.mustache`, `express/express-app.ts.mustache`, ...).
     /// File names are unique across folders because SwiftPM names embedded resources by file name alone.
     static let builtIn: [String: [UInt8]] = [
+        "common/forms.ts.mustache": PackageResources.forms_ts_mustache,
         "common/handler-registry.ts.mustache": PackageResources.handler_registry_ts_mustache,
         "common/handler.ts.mustache": PackageResources.handler_ts_mustache,
         "common/operations.ts.mustache": PackageResources.operations_ts_mustache,

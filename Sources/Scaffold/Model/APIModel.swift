@@ -23,6 +23,8 @@ struct APIModel {
         var required: Bool
         var mediaType: String
         var schema: JSONValue
+        /// A form body's `encoding` by property: `style` and `explode` (kept only when given), `contentType`.
+        var encoding: JSONObject = JSONObject()
     }
 
     struct Requirement {
@@ -154,20 +156,17 @@ struct APIModel {
                 if let rawBody = operation["requestBody"] {
                     let value = try document.dereference(rawBody, at: "\(location)/requestBody")
                     let content = value["content"]?.objectValue ?? JSONObject()
-                    let json = content.first { member in
-                        let type = member.key.lowercased()
-                        return type.hasPrefix("application/json") || type.contains("+json") || type == "*/*"
-                    }
-                    if let json {
+                    if let (mediaType, media) = APIModel.validatedMedia(content) {
                         let schema = try normaliser.normalise(
-                            json.value["schema"] ?? .object(JSONObject()), at: "\(location)/requestBody", inlineDepth: 0
-                        )
+                            media["schema"] ?? .object(JSONObject()), at: "\(location)/requestBody", inlineDepth: 0)
                         body = Body(
-                            required: value["required"]?.boolValue == true, mediaType: json.key, schema: schema)
+                            required: value["required"]?.boolValue == true, mediaType: mediaType, schema: schema,
+                            encoding: APIModel.formEncoding(media["encoding"]))
                     } else if !content.keys.isEmpty {
                         warnings.append(
                             "\(method.uppercased()) \(path): request body \(content.keys.joined(separator: ", ")) "
-                                + "is passed to the handler unvalidated (only JSON bodies are validated in this version)"
+                                + "is passed to the handler unvalidated "
+                                + "(only JSON and application/x-www-form-urlencoded bodies are validated in this version)"
                         )
                     }
                 }
@@ -191,6 +190,29 @@ struct APIModel {
         }
         self.operations = APIModel.routeOrder(operations)
         warnings += normaliser.findings.items
+    }
+
+    /// The request body media type the generated runtime validates: JSON first, else a urlencoded form.
+    static func validatedMedia(_ content: JSONObject) -> (String, JSONValue)? {
+        let json = content.first { member in
+            let type = member.key.lowercased()
+            return type.hasPrefix("application/json") || type.contains("+json") || type == "*/*"
+        }
+        let form = content.first { $0.key.lowercased().hasPrefix("application/x-www-form-urlencoded") }
+        return (json ?? form).map { ($0.key, $0.value) }
+    }
+
+    /// The `encoding` object of a form media type: per property, the serialisation keys the runtime reads.
+    static func formEncoding(_ value: JSONValue?) -> JSONObject {
+        var result = JSONObject()
+        for member in value?.objectValue ?? JSONObject() {
+            var entry = JSONObject()
+            if let style = member.value["style"]?.stringValue { entry["style"] = .string(style) }
+            if let explode = member.value["explode"]?.boolValue { entry["explode"] = .bool(explode) }
+            if let type = member.value["contentType"]?.stringValue { entry["contentType"] = .string(type) }
+            if !entry.keys.isEmpty { result[member.key] = .object(entry) }
+        }
+        return result
     }
 
     /// `{ "security": [ { "name": ["scope"] } ] }` as alternatives of requirement sets.

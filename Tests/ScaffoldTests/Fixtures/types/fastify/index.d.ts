@@ -44,7 +44,15 @@ export interface RouteOptions {
   handler: (request: FastifyRequest, reply: FastifyReply) => unknown;
 }
 
+type ContentTypeParserDone = (error: Error | null, body?: unknown) => void;
+
 export interface FastifyInstance {
+  hasContentTypeParser(contentType: string | RegExp): boolean;
+  addContentTypeParser(
+    contentType: string | string[] | RegExp,
+    options: { parseAs: "string"; bodyLimit?: number },
+    parser: (request: FastifyRequest, body: string, done: ContentTypeParserDone) => void,
+  ): void;
   route(options: RouteOptions): FastifyInstance;
   addSchema(schema: { $id: string; [keyword: string]: unknown }): FastifyInstance;
   setErrorHandler(handler: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => unknown): FastifyInstance;

@@ -18,7 +18,7 @@ export function createApp(): Koa {
   const router = new Router(basePath === "/" ? {} : { prefix: basePath });
   registerRoutes(router, handlers, { security: securityHooks });
   app.use(errorMiddleware());
-  app.use(bodyParser({ enableTypes: ["json"], jsonLimit: "1mb" }));
+  app.use(bodyParser({ enableTypes: ["json", "form"], jsonLimit: "1mb", formLimit: "1mb" }));
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

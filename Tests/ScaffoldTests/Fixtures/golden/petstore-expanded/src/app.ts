@@ -15,6 +15,7 @@ export function createApp(): express.Application {
   const app = express();
   app.disable("x-powered-by");
   app.use(express.json({ limit: "1mb" }));
+  app.use(express.urlencoded({ extended: false, limit: "1mb" }));
   app.use(basePath, createRouter(express.Router(), handlers, { security: securityHooks }));
   app.use(notFoundHandler());
   app.use(errorHandler());

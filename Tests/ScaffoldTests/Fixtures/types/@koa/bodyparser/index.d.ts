@@ -4,6 +4,7 @@ import type Koa from "koa";
 export interface BodyParserOptions {
   enableTypes?: Array<"json" | "form" | "text" | "xml">;
   jsonLimit?: string | number;
+  formLimit?: string | number;
 }
 
 export function bodyParser(options?: BodyParserOptions): Koa.Middleware;

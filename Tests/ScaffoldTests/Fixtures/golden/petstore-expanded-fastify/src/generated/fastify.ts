@@ -6,6 +6,7 @@ import type * as Operations from "./operations";
 import { errorBody, requestIdOf, type ErrorFormat, type ErrorSpec, type FieldError, type HandlerResult } from "./runtime";
 import { components } from "./schemas";
 import { authenticate, type RequestView, type SecurityHooks } from "./security";
+import { acceptsMediaType, formBody, isFormBody, parseUrlEncoded } from "./forms";
 import { coerce, parseCookies, queryValue, validate, type JsonSchema, type ParameterSpec } from "./validation";
 
 /** The path part of servers[0].url; every route is registered under it. */
@@ -155,6 +156,27 @@ function applyStyles(spec: OperationSpec, request: FastifyRequest): void {
   }
 }
 
+/**
+ * A form body's fields as the schema's types before ajv sees them; a body of a media type the operation
+ * does not declare is a 415 (Fastify itself only refuses types it has no parser for).
+ */
+function applyFormBody(spec: OperationSpec, request: FastifyRequest): void {
+  if (spec.body === null || request.body === undefined) return;
+  if (!acceptsMediaType(spec.body, request.headers["content-type"])) {
+    throw Object.assign(new Error("unsupported media type"), { statusCode: 415 });
+  }
+  if (isFormBody(spec.body)) request.body = formBody(spec.body, request.body);
+}
+
+/** application/x-www-form-urlencoded as fields (repeated keys as arrays); no extra dependency. */
+function registerFormParser(app: FastifyInstance): void {
+  const type = "application/x-www-form-urlencoded";
+  if (app.hasContentTypeParser(type)) return;
+  app.addContentTypeParser(type, { parseAs: "string" }, (_request, text, done) => {
+    done(null, parseUrlEncoded(text));
+  });
+}
+
 async function run(spec: OperationSpec, handlers: Handlers, format: ErrorFormat, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const errors: FieldError[] = [];
   const cookies = parseCookies(request.headers.cookie);
@@ -193,6 +215,7 @@ async function run(spec: OperationSpec, handlers: Handlers, format: ErrorFormat,
 /** Registers every component schema and operation on `app`, in route order (static paths before parameter paths). */
 export function registerRoutes(app: FastifyInstance, handlers: Handlers, options: AdapterOptions): void {
   const format = options.errorFormat ?? errorFormat;
+  registerFormParser(app);
   for (const [name, schema] of Object.entries(components)) app.addSchema({ $id: name, ...toJsonSchema(schema) });
   const prefix = basePath === "/" ? "" : basePath;
   for (const spec of operations) {
@@ -214,6 +237,7 @@ export function registerRoutes(app: FastifyInstance, handlers: Handlers, options
       },
       preValidation: async (request) => {
         applyStyles(spec, request);
+        applyFormBody(spec, request);
       },
       handler: async (request, reply) => run(spec, handlers, format, request, reply),
     });
@@ -230,7 +254,10 @@ export function errorHandler(format: ErrorFormat = errorFormat): (error: Fastify
       return sendError(reply, request, format, 400, { code: "VALIDATION_ERROR", message, details });
     }
     const status = error.statusCode ?? 500;
-    if (status === 415) return sendError(reply, request, format, 415, { code: "UNSUPPORTED_MEDIA_TYPE", message: "the body must be sent as JSON" });
+    if (status === 415) {
+      const message = `the body must be sent as ${routed.get(request)?.body?.mediaType ?? "application/json"}`;
+      return sendError(reply, request, format, 415, { code: "UNSUPPORTED_MEDIA_TYPE", message });
+    }
     if (status === 413) return sendError(reply, request, format, 413, { code: "PAYLOAD_TOO_LARGE", message: "the body is too large" });
     if (status === 400) {
       const details = [{ field: "body", message: "is not valid JSON" }];

@@ -6,6 +6,7 @@ import { operations, type Handlers, type OperationSpec, type RequestInput } from
 import type * as Operations from "./operations";
 import { errorBody, requestIdOf, type ErrorFormat, type ErrorSpec, type FieldError, type HandlerResult } from "./runtime";
 import { authenticate, type RequestView, type SecurityHooks } from "./security";
+import { acceptsMediaType, formBody, isFormBody } from "./forms";
 import { coerce, parseCookies, queryValue, validate, type ParameterSpec } from "./validation";
 
 /** The path part of servers[0].url; src/app.ts gives it to the router as its prefix. */
@@ -54,11 +55,6 @@ function hasBody(ctx: Koa.Context): boolean {
   return (typeof length === "string" && length !== "0") || ctx.headers["transfer-encoding"] !== undefined;
 }
 
-function isJson(ctx: Koa.Context): boolean {
-  const type = ctx.headers["content-type"];
-  return typeof type === "string" && /^application\/([a-z0-9.+-]*\+)?json\b/i.test(type);
-}
-
 interface Parsed {
   input: Pick<RequestInput, "path" | "query" | "headers" | "cookies" | "body">;
   unsupportedMediaType: boolean;
@@ -88,10 +84,10 @@ function parse(spec: OperationSpec, ctx: Koa.Context, params: Record<string, str
   if (spec.body !== null) {
     if (!hasBody(ctx)) {
       if (spec.body.required) errors.push({ field: "body", message: "is required" });
-    } else if (!isJson(ctx)) {
+    } else if (!acceptsMediaType(spec.body, ctx.headers["content-type"])) {
       unsupportedMediaType = true;
     } else {
-      body = (ctx.request as { body?: unknown }).body;
+      body = isFormBody(spec.body) ? formBody(spec.body, (ctx.request as { body?: unknown }).body) : (ctx.request as { body?: unknown }).body;
       validate(spec.body.schema, body, "body", errors);
     }
   }
@@ -164,7 +160,7 @@ export function errorMiddleware(format: ErrorFormat = errorFormat): Koa.Middlewa
       } else if (status === 413) {
         sendError(ctx, format, requestId, 413, { code: "PAYLOAD_TOO_LARGE", message: "the body is too large" });
       } else if (status === 415) {
-        sendError(ctx, format, requestId, 415, { code: "UNSUPPORTED_MEDIA_TYPE", message: "the body must be sent as JSON" });
+        sendError(ctx, format, requestId, 415, { code: "UNSUPPORTED_MEDIA_TYPE", message: "the body's media type is not supported" });
       } else {
         sendError(ctx, format, requestId, 500, { code: "INTERNAL_ERROR", message: "internal error" });
       }

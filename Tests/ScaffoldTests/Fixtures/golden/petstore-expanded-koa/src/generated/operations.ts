@@ -3,8 +3,9 @@
 import type Koa from "koa";
 import type * as Types from "./types";
 import type { HandlerResult } from "./runtime";
-import type { JsonSchema, ParameterSpec } from "./validation";
+import type { ParameterSpec } from "./validation";
 import type { Requirement } from "./security";
+import type { BodySpec } from "./forms";
 
 export type HttpMethod = "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace";
 
@@ -16,7 +17,7 @@ export interface OperationSpec {
   /** The path in Koa's route syntax. */
   route: string;
   parameters: readonly ParameterSpec[];
-  body: { required: boolean; mediaType: string; schema: JsonSchema } | null;
+  body: BodySpec | null;
   /** Alternatives (any one suffices) of requirement sets (all needed); empty: open. */
   security: readonly (readonly Requirement[])[];
 }

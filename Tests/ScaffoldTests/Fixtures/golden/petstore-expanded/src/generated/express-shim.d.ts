@@ -45,6 +45,7 @@ declare module "express" {
       listen(port: number, host: string, callback?: () => void): Server;
     }
     function json(options?: { limit?: string }): RequestHandler;
+    function urlencoded(options?: { extended?: boolean; limit?: string }): RequestHandler;
     function Router(): Router;
   }
   function express(): express.Application;

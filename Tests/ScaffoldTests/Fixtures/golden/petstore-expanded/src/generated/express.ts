@@ -5,6 +5,7 @@ import { operations, type Handlers, type OperationSpec, type RequestInput } from
 import type * as Operations from "./operations";
 import { errorBody, requestIdOf, type ErrorFormat, type ErrorSpec, type FieldError, type HandlerResult } from "./runtime";
 import { authenticate, type SecurityHooks } from "./security";
+import { acceptsMediaType, formBody, isFormBody } from "./forms";
 import { coerce, parseCookies, queryValue, validate, type ParameterSpec } from "./validation";
 
 /** The path part of servers[0].url; src/app.ts mounts the router there. */
@@ -59,11 +60,6 @@ function hasBody(req: express.Request): boolean {
   return (typeof length === "string" && length !== "0") || req.headers["transfer-encoding"] !== undefined;
 }
 
-function isJson(req: express.Request): boolean {
-  const type = req.headers["content-type"];
-  return typeof type === "string" && /^application\/([a-z0-9.+-]*\+)?json\b/i.test(type);
-}
-
 interface Parsed {
   input: Pick<RequestInput, "path" | "query" | "headers" | "cookies" | "body">;
   unsupportedMediaType: boolean;
@@ -92,10 +88,10 @@ function parse(spec: OperationSpec, req: express.Request, errors: FieldError[]):
   if (spec.body !== null) {
     if (!hasBody(req)) {
       if (spec.body.required) errors.push({ field: "body", message: "is required" });
-    } else if (!isJson(req)) {
+    } else if (!acceptsMediaType(spec.body, req.headers["content-type"])) {
       unsupportedMediaType = true;
     } else {
-      body = req.body;
+      body = isFormBody(spec.body) ? formBody(spec.body, req.body) : req.body;
       validate(spec.body.schema, body, "body", errors);
     }
   }
