@@ -35,7 +35,7 @@ public struct Scaffolder: Sendable {
         }
         let output = try ProjectWriter.outputFolder(request.output)
         let document = try loadDocument()
-        let model = try APIModel(document: document)
+        let model = try APIModel(document: document, multipart: framework == .express)
         let templates = try TemplateSet(overrides: request.templates)
         let emitter = ProjectEmitter(model: model, errorFormat: errorFormat, framework: framework, templates: templates)
         let writer = ProjectWriter(output: output, force: request.force ?? false)

@@ -7,7 +7,7 @@ import Testing
 /// Which request body media type the runtime validates, and how form fields become the schema's types.
 @Suite struct FormBodyTests {
     /// A one-operation spec whose request body `content` is the given YAML flow text.
-    static func model(content: String) throws -> APIModel {
+    static func model(content: String, multipart: Bool = false) throws -> APIModel {
         let folder = temporaryFolder("forms")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try write(
@@ -21,7 +21,7 @@ import Testing
                   requestBody: {content: \(content)}
                   responses: {'204': {description: ok}}
             """, to: folder + "/openapi.yaml")
-        return try APIModel(document: SpecDocument.load(path: folder + "/openapi.yaml"))
+        return try APIModel(document: SpecDocument.load(path: folder + "/openapi.yaml"), multipart: multipart)
     }
 
     static let object = "{schema: {type: object, properties: {n: {type: integer}}}}"
@@ -46,6 +46,21 @@ import Testing
         let model = try Self.model(content: content)
         #expect(model.operations.first?.body?.mediaType == mediaType, "\(content)")
         #expect(model.warnings.contains { $0.contains("unvalidated") } == warned, "\(model.warnings)")
+    }
+
+    /// content, the media type chosen when the runtime parses multipart (Express).
+    @Test(arguments: [
+        ("{multipart/form-data: \(object)}", "multipart/form-data"),
+        (
+            "{multipart/form-data: \(object), application/x-www-form-urlencoded: \(object)}",
+            "application/x-www-form-urlencoded"
+        ),
+        ("{multipart/form-data: \(object), application/json: \(object)}", "application/json"),
+        ("{multipart/mixed: \(object)}", nil),
+    ])
+    func multipartIsChosenLastWhenTheRuntimeParsesIt(content: String, mediaType: String?) throws {
+        let model = try Self.model(content: content, multipart: true)
+        #expect(model.operations.first?.body?.mediaType == mediaType, "\(content)")
     }
 
     @Test func theEncodingKeepsStyleExplodeAndContentType() throws {

@@ -145,3 +145,92 @@ def test_invalid_fields_are_named_in_the_400(orders, fields, field):
 
 def test_a_required_form_body_must_be_sent(orders):
     expect_validation_error(orders.request("POST", "/orders"), "body")
+
+
+UPLOAD_HANDLER = """\
+import type {{ {type}Request }} from "../generated/operations";
+import {{ ok, type HandlerResult }} from "../generated/runtime";
+import {{ UploadedFile }} from "../generated/forms";
+
+/** Echoes fields with their types; files as name, type, size and their first bytes as text. */
+export async function {name}(request: {type}Request): Promise<HandlerResult> {{
+  const describe = (value: unknown): unknown => value instanceof UploadedFile
+    ? {{ filename: value.filename, contentType: value.contentType, size: value.size, text: String.fromCharCode(...value.data.subarray(0, 16)) }}
+    : Array.isArray(value) ? value.map(describe) : value;
+  const body: Record<string, unknown> = {{}};
+  const types: Record<string, string> = {{}};
+  for (const [key, value] of Object.entries((request.body ?? {{}}) as Record<string, unknown>)) {{
+    body[key] = describe(value);
+    types[key] = Array.isArray(value) ? "array" : typeof value;
+  }}
+  return ok({{ body, types }});
+}}
+"""
+
+
+def multipart(parts: list[tuple], boundary: str = "XyZ-boundary") -> tuple[bytes, dict]:
+    """parts: (name, text) or (name, filename, content type, bytes)."""
+    chunks = []
+    for part in parts:
+        if len(part) == 2:
+            chunks.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{part[0]}"\r\n\r\n'.encode()
+                          + part[1].encode() + b"\r\n")
+        else:
+            name, filename, content_type, data = part
+            chunks.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                          f"Content-Type: {content_type}\r\n\r\n".encode() + data + b"\r\n")
+    body = b"".join(chunks) + f"--{boundary}--\r\n".encode()
+    return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+
+
+@pytest.fixture(scope="module")
+def uploads(tmp_path_factory):
+    require_node_tools()
+    project = tmp_path_factory.mktemp("uploads")
+    handlers = project / "src/handlers"
+    handlers.mkdir(parents=True)
+    # POST and PUT /anything/multipart-formdata get generated names: write the echo for both.
+    result = scaffold(CORPUS / "readme-3.0-file-uploads.yaml", project, "--dry-run")
+    for operation in result["operations"]:
+        if operation["path"] == "/anything/multipart-formdata":
+            name = operation["operation_id"]
+            (project / operation["handler_file"]).write_text(
+                UPLOAD_HANDLER.format(name=name, type=name[0].upper() + name[1:]))
+    result = scaffold(CORPUS / "readme-3.0-file-uploads.yaml", project)
+    assert [w for w in result["warnings"] if "unvalidated" in w and "multipart-formdata" in w] == [], result
+    compile_project(project)
+    server = Server(project)
+    yield server
+    server.stop()
+
+
+def test_a_multipart_form_reaches_the_handler_with_coerced_fields_and_files(uploads):
+    data = bytes(range(256)) * 8
+    body, headers = multipart([("orderId", "12"), ("userId", "7"),
+                               ("documentFile", "report.pdf", "application/pdf", b"%PDF-1.7 hello" + data)])
+    status, _, reply = uploads.request("POST", "/anything/multipart-formdata", body, headers)
+    assert status == 200, reply
+    assert reply["body"] == {"orderId": 12, "userId": 7, "documentFile": {
+        "filename": "report.pdf", "contentType": "application/pdf", "size": 14 + len(data), "text": "%PDF-1.7 hello\x00\x01"}}
+    assert reply["types"] == {"orderId": "number", "userId": "number", "documentFile": "object"}
+
+
+def test_several_files_under_one_name_are_an_array(uploads):
+    body, headers = multipart([("filename", "a.txt", "text/plain", b"first"),
+                               ("filename", "b.txt", "text/plain", b"second")])
+    status, _, reply = uploads.request("PUT", "/anything/multipart-formdata", body, headers)
+    assert status == 200, reply
+    assert [item["filename"] for item in reply["body"]["filename"]] == ["a.txt", "b.txt"]
+    assert [item["size"] for item in reply["body"]["filename"]] == [5, 6]
+
+
+def test_an_invalid_multipart_field_is_a_400_naming_it(uploads):
+    body, headers = multipart([("orderId", "twelve")])
+    expect_validation_error(uploads.request("POST", "/anything/multipart-formdata", body, headers), "body.orderId")
+
+
+def test_a_malformed_multipart_body_is_a_400(uploads):
+    body, headers = multipart([("orderId", "1")])
+    expect_validation_error(uploads.request("POST", "/anything/multipart-formdata", body[:-8], headers), "body")
+    _, headers = multipart([])
+    expect_validation_error(uploads.request("POST", "/anything/multipart-formdata", b"no parts here", headers), "body")

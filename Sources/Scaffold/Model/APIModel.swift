@@ -71,7 +71,8 @@ struct APIModel {
         "maxProperties", "not", "readOnly", "writeOnly", "discriminator",
     ]
 
-    init(document: SpecDocument) throws(BackendError) {
+    /// `multipart` says whether the target framework's runtime parses multipart/form-data bodies.
+    init(document: SpecDocument, multipart: Bool = false) throws(BackendError) {
         let root = document.root
         title = root["info"]?["title"]?.stringValue ?? "API"
         apiVersion = root["info"]?["version"]?.stringValue ?? "0.1.0"
@@ -156,7 +157,7 @@ struct APIModel {
                 if let rawBody = operation["requestBody"] {
                     let value = try document.dereference(rawBody, at: "\(location)/requestBody")
                     let content = value["content"]?.objectValue ?? JSONObject()
-                    if let (mediaType, media) = APIModel.validatedMedia(content) {
+                    if let (mediaType, media) = APIModel.validatedMedia(content, multipart: multipart) {
                         let schema = try normaliser.normalise(
                             media["schema"] ?? .object(JSONObject()), at: "\(location)/requestBody", inlineDepth: 0)
                         body = Body(
@@ -166,7 +167,8 @@ struct APIModel {
                         warnings.append(
                             "\(method.uppercased()) \(path): request body \(content.keys.joined(separator: ", ")) "
                                 + "is passed to the handler unvalidated "
-                                + "(only JSON and application/x-www-form-urlencoded bodies are validated in this version)"
+                                + "(only JSON, application/x-www-form-urlencoded and, on Express, multipart/form-data "
+                                + "bodies are validated in this version)"
                         )
                     }
                 }
@@ -192,14 +194,16 @@ struct APIModel {
         warnings += normaliser.findings.items
     }
 
-    /// The request body media type the generated runtime validates: JSON first, else a urlencoded form.
-    static func validatedMedia(_ content: JSONObject) -> (String, JSONValue)? {
+    /// The request body media type the generated runtime validates: JSON first, else a urlencoded form,
+    /// else (when the runtime parses it) multipart/form-data.
+    static func validatedMedia(_ content: JSONObject, multipart: Bool) -> (String, JSONValue)? {
         let json = content.first { member in
             let type = member.key.lowercased()
             return type.hasPrefix("application/json") || type.contains("+json") || type == "*/*"
         }
         let form = content.first { $0.key.lowercased().hasPrefix("application/x-www-form-urlencoded") }
-        return (json ?? form).map { ($0.key, $0.value) }
+        let parts = content.first { multipart && $0.key.lowercased().hasPrefix("multipart/form-data") }
+        return (json ?? form ?? parts).map { ($0.key, $0.value) }
     }
 
     /// The `encoding` object of a form media type: per property, the serialisation keys the runtime reads.

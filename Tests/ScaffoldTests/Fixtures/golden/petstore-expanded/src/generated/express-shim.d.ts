@@ -11,6 +11,8 @@ declare module "express" {
       query: Record<string, unknown>;
       headers: Record<string, string | string[] | undefined>;
       body: unknown;
+      /** The request stream's events (data chunks are Buffers, which are Uint8Arrays). */
+      on(event: string, listener: (value: unknown) => void): Request;
     }
     interface Response {
       headersSent: boolean;

@@ -5,7 +5,7 @@ import { operations, type Handlers, type OperationSpec, type RequestInput } from
 import type * as Operations from "./operations";
 import { errorBody, requestIdOf, type ErrorFormat, type ErrorSpec, type FieldError, type HandlerResult } from "./runtime";
 import { authenticate, type SecurityHooks } from "./security";
-import { acceptsMediaType, formBody, isFormBody } from "./forms";
+import { acceptsMediaType, boundaryOf, formBody, isFormBody, isMultipartBody, multipartLimits, parseMultipart, readBody, withoutFiles } from "./forms";
 import { coerce, parseCookies, queryValue, validate, type ParameterSpec } from "./validation";
 
 /** The path part of servers[0].url; src/app.ts mounts the router there. */
@@ -92,13 +92,32 @@ function parse(spec: OperationSpec, req: express.Request, errors: FieldError[]):
       unsupportedMediaType = true;
     } else {
       body = isFormBody(spec.body) ? formBody(spec.body, req.body) : req.body;
-      validate(spec.body.schema, body, "body", errors);
+      validate(spec.body.schema, withoutFiles(body), "body", errors);
     }
   }
   return {
     input: { path: values.path, query: values.query, headers: values.header, cookies: values.cookie, body },
     unsupportedMediaType,
   };
+}
+
+/**
+ * A multipart/form-data body (Express parses none) read and split into fields on `req.body`, within
+ * `multipartLimits`; the error to send when it is too large or malformed.
+ */
+async function readMultipart(spec: OperationSpec, req: express.Request): Promise<{ status: number; error: ErrorSpec } | undefined> {
+  const contentType = req.headers["content-type"];
+  if (spec.body === null || !isMultipartBody(spec.body) || !hasBody(req) || !acceptsMediaType(spec.body, contentType)) return undefined;
+  const data = await readBody(req, multipartLimits.bodyBytes);
+  if (data === undefined) return { status: 413, error: { code: "PAYLOAD_TOO_LARGE", message: "the body is too large" } };
+  const boundary = boundaryOf(contentType);
+  const fields = boundary === undefined ? undefined : parseMultipart(data, boundary);
+  if (fields === undefined) {
+    const details = [{ field: "body", message: "is not valid multipart/form-data" }];
+    return { status: 400, error: { code: "VALIDATION_ERROR", message: "invalid request: body", details } };
+  }
+  req.body = fields;
+  return undefined;
 }
 
 async function run(
@@ -114,6 +133,11 @@ async function run(
   if (!auth.ok) {
     if (auth.challenge !== undefined) res.setHeader("WWW-Authenticate", auth.challenge);
     sendError(res, req, format, requestId, 401, { code: "UNAUTHENTICATED", message: auth.message });
+    return;
+  }
+  const refused = await readMultipart(spec, req);
+  if (refused !== undefined) {
+    sendError(res, req, format, requestId, refused.status, refused.error);
     return;
   }
   const errors: FieldError[] = [];

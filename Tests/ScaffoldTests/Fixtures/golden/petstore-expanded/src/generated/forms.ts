@@ -17,15 +17,18 @@ export interface BodySpec {
 
 const formType = /^application\/x-www-form-urlencoded\b/i;
 const jsonType = /^application\/([a-z0-9.+-]*\+)?json\b/i;
+const multipartType = /^multipart\/form-data\b/i;
 
+/** urlencoded or multipart: fields to coerce by the schema rather than JSON. */
 export function isFormBody(body: BodySpec): boolean {
-  return formType.test(body.mediaType);
+  return formType.test(body.mediaType) || isMultipartBody(body);
 }
 
 /** Whether a request's Content-Type is one the operation declares (JSON bodies accept any JSON type). */
 export function acceptsMediaType(body: BodySpec, contentType: string | string[] | undefined): boolean {
   if (typeof contentType !== "string") return false;
-  return isFormBody(body) ? formType.test(contentType) : jsonType.test(contentType);
+  if (isMultipartBody(body)) return multipartType.test(contentType);
+  return formType.test(body.mediaType) ? formType.test(contentType) : jsonType.test(contentType);
 }
 
 function decodeFormText(text: string): string {
@@ -69,6 +72,7 @@ function formProperties(schema: JsonSchema): Record<string, JsonSchema> {
  * A parsed form's fields as the schema's types, each property read like a query parameter of the
  * encoding's style (form, exploded, by default): numbers, booleans, arrays from repeated keys or
  * delimited text, objects from deepObject keys or exploded members; a `contentType` of JSON is parsed.
+ * Multipart file parts pass through as `UploadedFile`s.
  * Fields the schema does not name are kept as text, so `additionalProperties: false` still sees them.
  */
 export function formBody(body: BodySpec, parsed: unknown): Record<string, unknown> {
@@ -85,7 +89,9 @@ export function formBody(body: BodySpec, parsed: unknown): Record<string, unknow
     else if (typeof raw === "object" && raw !== null) {
       for (const key of Object.keys(raw)) used.add(style === "deepObject" ? `${name}[${key}]` : key);
     }
-    if (encoding.contentType !== undefined && jsonType.test(encoding.contentType) && typeof raw === "string") {
+    // In multipart bodies an object property without a style is JSON by default (OpenAPI's Encoding Object).
+    const contentType = encoding.contentType ?? (isMultipartBody(body) && encoding.style === undefined && resolve(schema).type === "object" ? "application/json" : undefined);
+    if (contentType !== undefined && jsonType.test(contentType) && typeof raw === "string") {
       try {
         result[name] = JSON.parse(raw) as unknown;
       } catch {
@@ -95,4 +101,139 @@ export function formBody(body: BodySpec, parsed: unknown): Record<string, unknow
   }
   for (const [key, value] of Object.entries(fields)) if (!used.has(key) && result[key] === undefined) result[key] = value;
   return result;
+}
+
+/** A file part of a multipart/form-data body (a `format: binary` property), as the handler receives it. */
+export class UploadedFile {
+  constructor(
+    readonly filename: string,
+    readonly contentType: string,
+    readonly size: number,
+    readonly data: Uint8Array,
+  ) {}
+}
+
+/** Node's global TextDecoder, declared here because the project compiles without @types/node. */
+declare const TextDecoder: new (label?: string) => { decode(input: Uint8Array): string };
+
+/** Bounds of a multipart body: total bytes, parts, and bytes of one part's headers. */
+export const multipartLimits = { bodyBytes: 10 * 1024 * 1024, parts: 256, headerBytes: 8 * 1024 };
+
+export function isMultipartBody(body: BodySpec): boolean {
+  return multipartType.test(body.mediaType);
+}
+
+export function boundaryOf(contentType: string | string[] | undefined): string | undefined {
+  if (typeof contentType !== "string") return undefined;
+  const match = /;\s*boundary=(?:"([^"]{1,70})"|([^\s;"]{1,70}))/i.exec(contentType);
+  return match === null ? undefined : (match[1] ?? match[2]);
+}
+
+/** A request stream as the parts of it this file reads (Node's IncomingMessage fits). */
+export interface ByteSource {
+  on(event: string, listener: (value: unknown) => void): unknown;
+}
+
+/** The whole body as bytes; `undefined` once it exceeds `limit` (the rest is drained, not kept). */
+export function readBody(source: ByteSource, limit: number): Promise<Uint8Array | undefined> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    source.on("data", (chunk) => {
+      if (!(chunk instanceof Uint8Array)) return;
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    source.on("error", (error) => reject(error));
+    source.on("end", () => {
+      if (size > limit) {
+        resolveBody(undefined);
+        return;
+      }
+      const whole = new Uint8Array(size);
+      let offset = 0;
+      for (const chunk of chunks) {
+        whole.set(chunk, offset);
+        offset += chunk.length;
+      }
+      resolveBody(whole);
+    });
+  });
+}
+
+function ascii(text: string): Uint8Array {
+  return Uint8Array.from(text, (character) => character.charCodeAt(0));
+}
+
+function find(data: Uint8Array, needle: Uint8Array, from: number): number {
+  const first = needle[0];
+  for (let index = data.indexOf(first, from); index >= 0 && index <= data.length - needle.length; index = data.indexOf(first, index + 1)) {
+    let matched = 1;
+    while (matched < needle.length && data[index + matched] === needle[matched]) matched += 1;
+    if (matched === needle.length) return index;
+  }
+  return -1;
+}
+
+function headerParameter(header: string, name: string): string | undefined {
+  const match = new RegExp(`;\\s*${name}="([^"]*)"|;\\s*${name}=([^\\s;]*)`, "i").exec(header);
+  return match === null ? undefined : (match[1] ?? match[2]);
+}
+
+function addField(fields: Record<string, unknown>, name: string, value: unknown): void {
+  const known = fields[name];
+  if (known === undefined) fields[name] = value;
+  else if (Array.isArray(known)) known.push(value);
+  else fields[name] = [known, value];
+}
+
+/**
+ * The parts of a multipart/form-data body (RFC 7578) by their Content-Disposition name: text parts as
+ * UTF-8 text, parts with a filename as `UploadedFile`s, a repeated name as an array. `undefined` when
+ * the body is malformed or has more parts or larger part headers than `multipartLimits` allows.
+ */
+export function parseMultipart(data: Uint8Array, boundary: string): Record<string, unknown> | undefined {
+  const fields = Object.create(null) as Record<string, unknown>;
+  const decoder = new TextDecoder("utf-8");
+  const delimiter = ascii(`--${boundary}`);
+  const nextDelimiter = ascii(`\r\n--${boundary}`);
+  const headerEnd = ascii("\r\n\r\n");
+  let start = find(data, delimiter, 0);
+  if (start < 0) return undefined;
+  for (let count = 0; ; count += 1) {
+    let position = start + delimiter.length;
+    if (data[position] === 45 && data[position + 1] === 45) return fields;
+    if (count >= multipartLimits.parts || data[position] !== 13 || data[position + 1] !== 10) return undefined;
+    position += 2;
+    const headersEnd = find(data, headerEnd, position);
+    if (headersEnd < 0 || headersEnd - position > multipartLimits.headerBytes) return undefined;
+    const end = find(data, nextDelimiter, headersEnd + 4);
+    if (end < 0) return undefined;
+    const headers: Record<string, string> = {};
+    for (const line of decoder.decode(data.subarray(position, headersEnd)).split("\r\n")) {
+      const colon = line.indexOf(":");
+      if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    }
+    const disposition = headers["content-disposition"] ?? "";
+    const name = headerParameter(disposition, "name");
+    const content = data.subarray(headersEnd + 4, end);
+    if (name !== undefined) {
+      const filename = headerParameter(disposition, "filename");
+      const type = headers["content-type"] ?? (filename === undefined ? "text/plain" : "application/octet-stream");
+      addField(fields, name, filename === undefined ? decoder.decode(content) : new UploadedFile(filename, type, content.length, content.slice()));
+    }
+    start = end + 2;
+  }
+}
+
+/** The body as the validator sees it: each uploaded file as an empty string (the type of `format: binary`). */
+export function withoutFiles(body: unknown): unknown {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return body;
+  const view: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    if (value instanceof UploadedFile) view[key] = "";
+    else if (Array.isArray(value)) view[key] = value.map((item: unknown) => (item instanceof UploadedFile ? "" : item));
+    else view[key] = value;
+  }
+  return view;
 }
