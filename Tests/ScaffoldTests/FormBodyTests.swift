@@ -63,6 +63,17 @@ import Testing
         #expect(model.operations.first?.body?.mediaType == mediaType, "\(content)")
     }
 
+    /// Multipart file parts are typed as the runtime's UploadedFile; other properties keep their types.
+    @Test func multipartFilePartsAreTypedAsUploadedFiles() throws {
+        let schema = try JSONParser.parse(
+            #"{"type":"object","properties":{"doc":{"type":"string","format":"binary"},"#
+                + #""docs":{"type":"array","items":{"type":"string","format":"binary"}},"n":{"type":"integer"}}}"#)
+        let type = TypeScript.type(TypeScript.withUploadedFiles(schema), prefix: "Types.")
+        #expect(type.contains("doc?: UploadedFile;"), "\(type)")
+        #expect(type.contains("docs?: Array<UploadedFile>;"), "\(type)")
+        #expect(type.contains("n?: number;"), "\(type)")
+    }
+
     @Test func theEncodingKeepsStyleExplodeAndContentType() throws {
         let model = try Self.model(
             content: """

@@ -73,7 +73,9 @@ INT64_PRECISION = ("int64 max + 1 (2^63) parses to the same double as int64 max:
                    "lose the difference before validation")
 STYLE_OBJECTS = ("object parameters in simple/form/label/matrix style are never decoded from text "
                  "(coerce only handles deepObject), and label/matrix framing (., ;name=) is never stripped")
-FORM_BODIES = "known limitation: multipart/form-data bodies reach the handler unvalidated"
+FORM_BODIES = ("multipart/form-data parts are text: schemathesis' non-string values for string fields (a number "
+               "as `primitive`, `true` as an array item) arrive as valid strings, and style form objects are "
+               "read as key,value pairs")
 JSON_ONLY = "known limitation: only the JSON media type of a body is accepted; application/xml gets 415"
 URI_FORMAT = "format uri is not checked (formats knows email, uuid, date, date-time only)"
 KNOWN_FAILURES = [

@@ -165,7 +165,9 @@ struct ProjectEmitter {
         }
         var body = "undefined"
         if let requestBody = operation.body {
-            body = TypeScript.type(requestBody.schema, prefix: "Types.", indent: "  ")
+            let multipart = requestBody.mediaType.lowercased().hasPrefix("multipart/form-data")
+            let schema = multipart ? TypeScript.withUploadedFiles(requestBody.schema) : requestBody.schema
+            body = TypeScript.type(schema, prefix: "Types.", indent: "  ")
             if !requestBody.required { body = TypeScript.wrap(body) + " | undefined" }
         }
         return """

@@ -43,10 +43,34 @@ enum TypeScript {
         }
     }
 
+    /// Marks a schema the runtime delivers as a runtime class (a multipart file part) rather than JSON.
+    static let uploadedFileKeyword = "x-senior-backend-type"
+
+    /// The schema of a multipart body with each `format: binary` string property (or array item) typed
+    /// as the runtime's `UploadedFile`, which is what the Express parser hands over for file parts.
+    static func withUploadedFiles(_ schema: JSONValue) -> JSONValue {
+        func isBinary(_ value: JSONValue?) -> Bool {
+            value?["type"]?.stringValue == "string" && value?["format"]?.stringValue == "binary"
+        }
+        let file = JSONValue.object(JSONObject([uploadedFileKeyword: .string("UploadedFile")]))
+        guard var object = schema.objectValue, var properties = object["properties"]?.objectValue else { return schema }
+        for property in properties {
+            if isBinary(property.value) {
+                properties[property.key] = file
+            } else if isBinary(property.value["items"]), var array = property.value.objectValue {
+                array["items"] = file
+                properties[property.key] = .object(array)
+            }
+        }
+        object["properties"] = .object(properties)
+        return .object(object)
+    }
+
     /// The TypeScript type of a normalised schema; component references are written `prefix + identifier`.
     static func type(_ schema: JSONValue, prefix: String, indent: String = "", depth: Int = 0) -> String {
         guard depth < 32, let object = schema.objectValue else { return "unknown" }
         if let reference = object["$ref"]?.stringValue { return prefix + reference }
+        if let named = object[uploadedFileKeyword]?.stringValue { return named }
         var parts: [String] = []
         let core = coreType(object, prefix: prefix, indent: indent, depth: depth)
         if let core { parts.append(core) }

@@ -5,7 +5,7 @@ import type * as Types from "./types";
 import type { HandlerResult } from "./runtime";
 import type { ParameterSpec } from "./validation";
 import type { Requirement } from "./security";
-import type { BodySpec } from "./forms";
+import type { BodySpec, UploadedFile } from "./forms";
 
 export type HttpMethod = "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace";
 
