@@ -10,6 +10,9 @@ import Foundation
 public final class PostgresConnection: @unchecked Sendable {
     private let handle: OpaquePointer
     private let noticeBox = NoticeBox()
+    private let cancelHandle: OpaquePointer?
+    private let scope: CancellationScope?
+    private var cancellationToken: Int?
     /// What the caller passed, with the password masked, for messages.
     public let displayName: String
 
@@ -45,6 +48,13 @@ public final class PostgresConnection: @unchecked Sendable {
     private init(handle: OpaquePointer, displayName: String) {
         self.handle = handle
         self.displayName = displayName
+        // Made once, so cancelling never touches the connection itself from another thread.
+        cancelHandle = PQgetCancel(handle)
+        // Blocking work whose task is cancelled stops the statement running here.
+        scope = CancellationScope.current
+        if let scope, let cancelHandle = UncheckedCancel(cancelHandle) {
+            cancellationToken = scope.register { cancelHandle.send() }
+        }
         let box = Unmanaged.passUnretained(noticeBox).toOpaque()
         PQsetNoticeReceiver(
             handle,
@@ -54,7 +64,11 @@ public final class PostgresConnection: @unchecked Sendable {
             }, box)
     }
 
-    deinit { PQfinish(handle) }
+    deinit {
+        if let scope, let cancellationToken { scope.unregister(cancellationToken) }
+        if let cancelHandle { PQfreeCancel(cancelHandle) }
+        PQfinish(handle)
+    }
 
     /// Notices the server sent (e.g. from `RAISE NOTICE`), in order.
     public var notices: [String] { noticeBox.all }
@@ -65,6 +79,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Runs one statement with text parameters (`$1`, `$2`, ...) and returns its rows as text.
     @discardableResult
     public func query(_ sql: String, _ parameters: [String?] = []) throws(BackendError) -> QueryResult {
+        try checkNotCancelled(sql)
         let result = withOptionalCStrings(parameters) { pointers in
             PQexecParams(handle, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
         }
@@ -75,15 +90,21 @@ public final class PostgresConnection: @unchecked Sendable {
     /// the last statement's rows. Outside an explicit transaction each statement commits on its own.
     @discardableResult
     public func execute(script: String) throws(BackendError) -> QueryResult {
-        try consume(PQexec(handle, script), sql: script)
+        try checkNotCancelled(script)
+        return try consume(PQexec(handle, script), sql: script)
+    }
+
+    /// After the caller cancelled, only a ROLLBACK still runs (the server rolls back on close anyway).
+    private func checkNotCancelled(_ sql: String) throws(BackendError) {
+        guard scope?.isCancelled == true, sql != "ROLLBACK" else { return }
+        throw BackendError(.failed, "cancelled by the caller before the next statement")
     }
 
     /// Asks the server to cancel the statement running on this connection; safe from any thread.
     public func cancel() {
-        guard let cancel = PQgetCancel(handle) else { return }
+        guard let cancelHandle else { return }
         var buffer = [CChar](repeating: 0, count: 256)
-        _ = PQcancel(cancel, &buffer, Int32(buffer.count))
-        PQfreeCancel(cancel)
+        _ = PQcancel(cancelHandle, &buffer, Int32(buffer.count))
     }
 
     /// Runs `body` inside `BEGIN ... COMMIT` (or `ROLLBACK` when it throws or `rollback` is true).
@@ -210,4 +231,20 @@ private func withOptionalCStrings<R>(_ strings: [String?], _ body: ([UnsafePoint
     let pointers = strings.map { $0.map { strdup($0) } ?? nil }
     defer { pointers.forEach { free($0) } }
     return body(pointers.map { UnsafePointer($0) })
+}
+
+/// A libpq cancel object sent from the cancelling thread; PQcancel is documented as thread-safe, and the
+/// scope's lock keeps it alive while a handler runs (see `CancellationScope`).
+private struct UncheckedCancel: @unchecked Sendable {
+    let pointer: OpaquePointer
+
+    init?(_ pointer: OpaquePointer?) {
+        guard let pointer else { return nil }
+        self.pointer = pointer
+    }
+
+    func send() {
+        var buffer = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(pointer, &buffer, Int32(buffer.count))
+    }
 }

@@ -159,7 +159,7 @@ public enum ToolCatalog {
             name: "load_test",
             title: "HTTP load test",
             description:
-                "Sends HTTP/1.1 keep-alive traffic to a URL: closed model (concurrency connections, each sending when its reply arrives) or open model (rate per second, latency from the intended send time so a stalled server shows). Reports requests/s, p50-p99.9/max, status counts, error classes, the generator's own CPU and a per-second timeline; compares two URLs interleaved or against a saved baseline with a noise threshold; expect_status, expect_rate_limit, max_p99_ms and max_error_rate make it a check (isError when one fails or a metric regressed). Loopback only unless SENIOR_BACKEND_LOAD_ALLOW lists the host; duration and concurrency are capped.",
+                "Sends HTTP/1.1 keep-alive traffic to an http or https URL (certificates verified unless insecure): closed model (concurrency connections, each sending when its reply arrives) or open model (rate per second, latency from the intended send time so a stalled server shows). Reports requests/s, p50-p99.9/max, status counts, error classes, the generator's own CPU and a per-second timeline; compares two URLs interleaved or against a saved baseline with a noise threshold; expect_status, expect_rate_limit, max_p99_ms and max_error_rate make it a check (isError when one fails or a metric regressed). Loopback only unless SENIOR_BACKEND_LOAD_ALLOW lists the host; duration and concurrency are capped.",
             annotations: ToolAnnotations(readOnly: false, destructive: false, idempotent: false, openWorld: true),
             inputSchema: try schema("load_test.input"),
             outputSchema: try schema("load_test.output")

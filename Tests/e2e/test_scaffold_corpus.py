@@ -1,6 +1,7 @@
 """`scaffold` on the shared corpus of real OpenAPI documents, and on a spec served over HTTP.
 
-- Every document except Swagger 2.0 scaffolds, with one handler per operation the manifest counts.
+- Every document except Swagger 2.0 scaffolds for Express, Fastify and Koa, with one handler per operation
+  the manifest counts.
 - The Express output of every small/, features/ and medium/ document compiles with Debian's tsc (strict).
 - A multi-file spec fetched from a loopback HTTP server resolves its relative $refs against the URL.
 """
@@ -38,24 +39,31 @@ def run_scaffold(spec: str, output: pathlib.Path, framework: str = "express") ->
                           capture_output=True, timeout=120)
 
 
+FRAMEWORKS = ("express", "fastify", "koa")
+
+
 @pytest.fixture(scope="module")
-def scaffolded(tmp_path_factory) -> dict[str, tuple[pathlib.Path, dict]]:
-    """Every corpus document scaffolded to Express once, two at a time."""
+def scaffolded(tmp_path_factory) -> dict[tuple[str, str], tuple[pathlib.Path, dict]]:
+    """Every corpus document scaffolded once per framework, two at a time."""
     root = tmp_path_factory.mktemp("corpus")
 
-    def one(entry: dict) -> tuple[str, tuple[pathlib.Path, dict]]:
-        output = root / entry["file"].replace("/", "__")
-        done = run_scaffold(str(CORPUS / entry["file"]), output)
-        assert done.returncode == 0, f"{entry['file']}: {done.stderr.decode()}"
-        return entry["file"], (output, json.loads(done.stdout))
+    def one(job: tuple[dict, str]) -> tuple[tuple[str, str], tuple[pathlib.Path, dict]]:
+        entry, framework = job
+        output = root / framework / entry["file"].replace("/", "__")
+        done = run_scaffold(str(CORPUS / entry["file"]), output, framework)
+        assert done.returncode == 0, f"{entry['file']} ({framework}): {done.stderr.decode()}"
+        return (entry["file"], framework), (output, json.loads(done.stdout))
 
+    jobs = [(entry, framework) for entry in DOCUMENTS for framework in FRAMEWORKS]
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(pool.map(one, DOCUMENTS))
+        return dict(pool.map(one, jobs))
 
 
+@pytest.mark.parametrize("framework", FRAMEWORKS)
 @pytest.mark.parametrize("entry", DOCUMENTS, ids=lambda entry: entry["file"])
-def test_every_operation_gets_a_handler(entry, scaffolded):
-    output, result = scaffolded[entry["file"]]
+def test_every_operation_gets_a_handler(entry, framework, scaffolded):
+    output, result = scaffolded[(entry["file"], framework)]
+    assert result["framework"] == framework
     assert len(result["operations"]) == entry["operations"], result["warnings"][:5]
     for operation in result["operations"]:
         assert (output / operation["handler_file"]).is_file(), operation
@@ -77,8 +85,8 @@ def compile_results(outputs: tuple[pathlib.Path, ...]) -> dict[pathlib.Path, str
 @pytest.mark.parametrize("entry", COMPILED, ids=lambda entry: entry["file"])
 def test_express_output_compiles_with_strict_tsc(entry, scaffolded):
     require_node_tools()
-    outputs = tuple(scaffolded[item["file"]][0] for item in COMPILED)
-    failure = compile_results(outputs)[scaffolded[entry["file"]][0]]
+    outputs = tuple(scaffolded[(item["file"], "express")][0] for item in COMPILED)
+    failure = compile_results(outputs)[scaffolded[(entry["file"], "express")][0]]
     assert failure is None, failure
 
 

@@ -5,9 +5,14 @@ import BackendCore
 /// specs and their SQL) plus `src/generated/pg-shim.d.ts` join the generated files.
 ///
 /// It works on the `[GeneratedFile]` list only, so whichever framework emitted it, the handlers (which
-/// see the framework-independent request object) stay the same.
+/// see the framework-independent request object) stay the same. The text comes from the `database/`
+/// templates. Every statement uses `$1..$n` parameters; identifiers come only from the generated table
+/// specs (quoted when generated), never from a request. Lists are keyset-paginated: rows in key order,
+/// the cursor is the last row's key (base64url JSON), and the next page starts after it with a row
+/// comparison `(k1, k2) > ($1, $2)`, which the primary key's index serves.
 struct CrudWriter {
     let builder: OpenAPIDocumentBuilder
+    let templates: TemplateSet
 
     static let databasePath = "src/generated/db.ts"
     static let shimPath = "src/generated/pg-shim.d.ts"
@@ -33,7 +38,9 @@ struct CrudWriter {
             default: break
             }
         }
-        files.append(GeneratedFile(path: Self.shimPath, text: CrudRuntime.pgShim, kind: .generated))
+        files.append(
+            GeneratedFile(
+                path: Self.shimPath, text: templates.render("database/pg-shim.d.ts.mustache", [:]), kind: .generated))
         files.append(GeneratedFile(path: Self.databasePath, text: databaseFile(), kind: .generated))
         return files
     }
@@ -53,24 +60,13 @@ struct CrudWriter {
             case .update: ("updateRow", "updateRow(\(table), request)")
             case .delete: ("deleteRow", "deleteRow(\(table), request)")
             }
-        let path = operation.path.replacingOccurrences(of: "*/", with: "* /")
-        return """
-            import type { \(operation.typeName)Request } from "../generated/operations";
-            import type { HandlerResult } from "../generated/runtime";
-            import { \(function) } from "../generated/db";
-
-            /**
-             * \(operation.method.uppercased()) \(path): \(crud.summary.replacingOccurrences(of: "*/", with: "* /")).
-             *
-             * Created once by senior-backend scaffold from_db and never overwritten: this file is yours. The
-             * parameterised SQL lives in ../generated/db.ts, regenerated from the database on every run; put
-             * your rules (authorisation, extra checks) around the call.
-             */
-            export async function \(operation.identifier)(request: \(operation.typeName)Request): Promise<HandlerResult> {
-              return \(call);
-            }
-
-            """
+        let context: [String: Any] = [
+            "typeName": operation.typeName, "imports": function, "method": operation.method.uppercased(),
+            "path": operation.path.replacingOccurrences(of: "*/", with: "* /"),
+            "summary": crud.summary.replacingOccurrences(of: "*/", with: "* /"), "identifier": operation.identifier,
+            "call": call,
+        ]
+        return templates.render("database/crud-handler.ts.mustache", context)
     }
 
     func tableSpec(_ resource: OpenAPIDocumentBuilder.Resource) -> JSONValue {
@@ -122,22 +118,12 @@ struct CrudWriter {
             }
         }
         let schema = builder.catalog.schema.replacingOccurrences(of: "\n", with: " ")
-        return ProjectEmitter.generatedHeader
-            + "// Source: PostgreSQL schema \(TypeScript.literal(.string(schema))) (senior-backend scaffold from_db).\n"
-                + """
-                import { Pool } from "pg";
-                import { fail, type HandlerResult } from "./runtime";
-
-                /** Rows per page when a list request gives no `limit` (the spec bounds it to 1..\(OpenAPIDocumentBuilder.maximumLimit)). */
-                const defaultLimit = \(OpenAPIDocumentBuilder.defaultLimit);
-
-                /** One entry per table with routes, keyed by its path segment. */
-                export const tables: Record<string, TableSpec> = \(TypeScript.pretty(.object(tables)));
-
-                /** The nested lists (`GET /{parent}/{key}/{child}`), keyed by `parent/child`. */
-                export const relations: Record<string, RelationSpec> = \(TypeScript.pretty(.object(relations)));
-
-                """ + CrudRuntime.runtime
+        let context: [String: Any] = [
+            "schema": TypeScript.literal(.string(schema)), "maximumLimit": OpenAPIDocumentBuilder.maximumLimit,
+            "defaultLimit": OpenAPIDocumentBuilder.defaultLimit, "tables": TypeScript.pretty(.object(tables)),
+            "relations": TypeScript.pretty(.object(relations)),
+        ]
+        return templates.render("database/db.ts.mustache", context)
     }
 
     /// The emitter's package.json with node-postgres (current major 8) and its types added.
@@ -157,25 +143,11 @@ struct CrudWriter {
     }
 
     func readmeSection() -> String {
-        """
-
-        ## From the database (`from_db`)
-
-        Generated from PostgreSQL schema `\(builder.catalog.schema)`: `openapi.json` is the API, and every handler
-        runs parameterised SQL on node-postgres (`src/generated/db.ts`).
-
-        ```sh
-        DATABASE_URL=postgresql://user@host/db PORT=3000 node dist/server.js
-        # Debian: apt-get install node-pg; NODE_PATH=/usr/share/nodejs
-        ```
-
-        - Lists are keyset-paginated by key: `?limit=` (1 to \(OpenAPIDocumentBuilder.maximumLimit), default \(OpenAPIDocumentBuilder.defaultLimit)); follow `next` (or pass
-          `cursor=` with `next_cursor`). Columns that lead an index are equality filters (`?status=paid`).
-        - Rows carry `links`: `self`, the row each foreign key points to, and the nested lists of rows
-          pointing at them (`GET /orders/{id}/order_lines`).
-        - bigint and numeric are strings (no precision loss); timestamps RFC 3339; bytea base64.
-        - Database refusals map to 400 (bad value, NOT NULL, CHECK) and 409 (unique, foreign key).
-
-        """
+        templates.render(
+            "database/database-README.md.mustache",
+            [
+                "schema": builder.catalog.schema, "maximumLimit": OpenAPIDocumentBuilder.maximumLimit,
+                "defaultLimit": OpenAPIDocumentBuilder.defaultLimit,
+            ])
     }
 }

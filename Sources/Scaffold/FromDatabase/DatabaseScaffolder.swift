@@ -29,7 +29,7 @@ struct DatabaseScaffolder {
                         + "can be addressed: add primary keys (\(builder.warnings.prefix(3).joined(separator: "; ")))")
         }
         let document = builder.document()
-        let writer = CrudWriter(builder: builder)
+        let writer = CrudWriter(builder: builder, templates: try TemplateSet(overrides: request.templates))
         var result = try Scaffolder().scaffold(
             request,
             loadDocument: { () throws(BackendError) in

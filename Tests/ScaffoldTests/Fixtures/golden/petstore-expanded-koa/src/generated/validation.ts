@@ -33,6 +33,9 @@ export interface JsonSchema {
   maxProperties?: number;
   /** OpenAPI's discriminator; `mapping` values name entries of `components`. */
   discriminator?: { propertyName: string; mapping?: Record<string, string> };
+  /** Annotations: a readOnly property is never required in a request (the generator drops it from `required`). */
+  readOnly?: boolean;
+  writeOnly?: boolean;
 }
 
 export interface ParameterSpec {
@@ -83,6 +86,8 @@ const formats: Record<string, RegExp> = {
   uuid: /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
   date: /^\d{4}-\d{2}-\d{2}$/,
   "date-time": /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/,
+  uri: /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$/,
+  ipv4: /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,
 };
 
 const patterns = new Map<string, RegExp | null>();
@@ -186,7 +191,12 @@ function checkString(schema: JsonSchema, value: string, field: string, errors: F
   }
 }
 
+/** OpenAPI's integer formats; int64's bounds are the nearest doubles (2^63): JSON.parse keeps no more. */
+const integerRanges: Record<string, readonly [number, number]> = { int32: [-2147483648, 2147483647], int64: [-(2 ** 63), 2 ** 63] };
+
 function checkNumber(schema: JsonSchema, value: number, field: string, errors: FieldError[]): void {
+  const range = schema.format === undefined ? undefined : integerRanges[schema.format];
+  if (range !== undefined && (value < range[0] || value > range[1])) errors.push({ field, message: `must fit in ${schema.format}` });
   if (schema.minimum !== undefined && value < schema.minimum) errors.push({ field, message: `must be >= ${schema.minimum}` });
   if (schema.maximum !== undefined && value > schema.maximum) errors.push({ field, message: `must be <= ${schema.maximum}` });
   if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) {

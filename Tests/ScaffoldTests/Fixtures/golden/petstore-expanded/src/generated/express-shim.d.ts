@@ -36,6 +36,7 @@ declare module "express" {
       head(path: string, ...handlers: RequestHandler[]): Router;
       patch(path: string, ...handlers: RequestHandler[]): Router;
       trace(path: string, ...handlers: RequestHandler[]): Router;
+      all(path: string, ...handlers: RequestHandler[]): Router;
       use(...handlers: Handler[]): Router;
       use(path: string, ...handlers: Handler[]): Router;
     }

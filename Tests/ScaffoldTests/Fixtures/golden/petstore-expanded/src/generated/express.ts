@@ -170,6 +170,17 @@ export function createRouter(router: express.Router, handlers: Handlers, options
       });
     });
   }
+  // A declared path answers 405 with Allow for the methods it does not declare (TRACE, OPTIONS, ...).
+  const allowed = new Map<string, string[]>();
+  for (const spec of operations) allowed.set(spec.expressPath, [...(allowed.get(spec.expressPath) ?? []), spec.method.toUpperCase()]);
+  for (const [path, methods] of allowed) {
+    const allow = (methods.includes("GET") ? [...methods, "HEAD"] : methods).join(", ");
+    router.all(path, (req, res) => {
+      res.setHeader("Allow", allow);
+      const message = `${req.method} is not allowed here; allowed: ${allow}`;
+      sendError(res, req, format, requestIdOf(req.headers), 405, { code: "METHOD_NOT_ALLOWED", message });
+    });
+  }
   return router;
 }
 
