@@ -234,3 +234,10 @@ def test_a_malformed_multipart_body_is_a_400(uploads):
     expect_validation_error(uploads.request("POST", "/anything/multipart-formdata", body[:-8], headers), "body")
     _, headers = multipart([])
     expect_validation_error(uploads.request("POST", "/anything/multipart-formdata", b"no parts here", headers), "body")
+
+
+def test_a_multipart_body_over_the_limit_is_a_413(uploads):
+    body, headers = multipart([("documentFile", "big.bin", "application/octet-stream", b"\0" * (10 * 1024 * 1024))])
+    status, _, reply = uploads.request("POST", "/anything/multipart-formdata", body, headers)
+    assert status == 413, reply
+    assert reply["error"]["code"] == "PAYLOAD_TOO_LARGE"
