@@ -4,9 +4,8 @@ import Testing
 
 @testable import Scaffold
 
-/// The shared corpus, beside the repository (`../shared/corpus`).
-let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpus/openapi").path
+/// The OpenAPI corpus, vendored beside the tests (`Fixtures/corpus`, a copy of `../shared/corpus`).
+let corpus = fixtures + "/corpus/openapi"
 
 func generateSpec(_ folder: String, into output: String, dryRun: Bool = false) throws -> ScaffoldResult {
     try Scaffolder().run(ScaffoldRequest(generateSpec: folder, output: output, dryRun: dryRun))

@@ -20,7 +20,7 @@ import pytest
 
 from test_scaffold_express import BIN, FIXTURES, ROOT, compile_project, require_node_tools
 
-CORPUS = ROOT.parent / "shared/corpus/openapi"
+CORPUS = FIXTURES / "corpus/openapi"
 
 
 def manifest() -> list[dict]:

@@ -13,7 +13,7 @@ import pytest
 
 from test_scaffold_express import Server, compile_project, expect_validation_error, require_node_tools, scaffold
 
-CORPUS = pathlib.Path("/work/shared/corpus/openapi/features")
+CORPUS = pathlib.Path(__file__).resolve().parents[1] / "ScaffoldTests/Fixtures/corpus/openapi/features"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 ECHO_HANDLER = """\

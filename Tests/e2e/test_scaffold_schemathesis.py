@@ -36,7 +36,7 @@ import yaml
 
 from test_scaffold_express import Server, compile_project, require_node_tools, scaffold
 
-FIXTURES = pathlib.Path(__file__).resolve().parent / "fixtures/openapi"
+FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "ScaffoldTests/Fixtures/corpus/openapi"
 SCAFFOLD_FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "ScaffoldTests/Fixtures"
 SCHEMATHESIS = pathlib.Path(sys.executable).parent / "schemathesis"
 CHECKS = pathlib.Path(__file__).resolve().parent / "schemathesis_checks.py"
@@ -54,14 +54,14 @@ EXCLUDED_CHECKS = [
     "object_level_authorization",
 ]
 
-# Corpus documents (fixtures/openapi/SOURCES.md): petstore-expanded and museum, and four features/ ones.
+# Corpus documents (Tests/ScaffoldTests/Fixtures/corpus): petstore-expanded and museum, and four features/ ones.
 DOCUMENTS = {
     "petstore-expanded": SCAFFOLD_FIXTURES / "petstore-expanded.yaml",
-    "museum": FIXTURES / "redocly-museum-3.1.yaml",
-    "schema-validation": FIXTURES / "readme-3.0-schema-validation.yaml",
+    "museum": FIXTURES / "small/redocly-museum-3.1.yaml",
+    "schema-validation": FIXTURES / "features/readme-3.0-schema-validation.yaml",
     "security": SCAFFOLD_FIXTURES / "security.yaml",
-    "parameters-style": FIXTURES / "readme-3.0-parameters-style.yaml",
-    "train-travel": FIXTURES / "readme-3.1-train-travel.yaml",
+    "parameters-style": FIXTURES / "features/readme-3.0-parameters-style.yaml",
+    "train-travel": FIXTURES / "features/readme-3.1-train-travel.yaml",
 }
 
 # What schemathesis finds today: (document, operation pattern, schemathesis code, reason). Each entry is a
