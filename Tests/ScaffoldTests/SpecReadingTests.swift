@@ -99,8 +99,10 @@ import Testing
         }
     }
 
-    @Test func aFolderIsNotASpec() {
-        expectFailure(BackendError.Code.invalidInput, containing: "is a folder") {
+    @Test func aFolderIsReadThroughItsRootDocument() throws {
+        let document = try SpecDocument.load(path: fixtures + "/multi-file")
+        #expect(document.root["info"]?["title"] == .string("Multi-file zoo"))
+        expectFailure(BackendError.Code.invalidInput, containing: "holds no openapi.yaml, openapi.yml, openapi.json") {
             _ = try SpecDocument.load(path: fixtures)
         }
     }

@@ -20,8 +20,21 @@ enum SpecLocation: Hashable, CustomStringConvertible {
             throw BackendError.invalidInput("spec '\(text)': only local paths and http(s) URLs are read")
         }
         let absolute = text.hasPrefix("/") ? text : FileManager.default.currentDirectoryPath + "/" + text
-        return .file(URL(fileURLWithPath: absolute).standardizedFileURL.path)
+        let path = URL(fileURLWithPath: absolute).standardizedFileURL.path
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
+            return .file(path)
+        }
+        // A folder is a multi-file spec: its root document has one of the conventional names.
+        for name in rootNames where FileManager.default.fileExists(atPath: path + "/" + name) {
+            return .file(path + "/" + name)
+        }
+        throw BackendError.invalidInput(
+            "spec folder \(text) holds no \(rootNames.joined(separator: ", ")): give the root document's file")
     }
+
+    /// The root document of a spec folder, in the order looked for.
+    static let rootNames = ["openapi.yaml", "openapi.yml", "openapi.json"]
 
     /// The location a `$ref`'s file part names, relative to this document.
     func resolving(_ reference: String, at where: String) throws(BackendError) -> SpecLocation {
