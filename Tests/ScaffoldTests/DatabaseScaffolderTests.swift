@@ -120,19 +120,7 @@ import Testing
             $0.key.hasPrefix("src/handlers/") || $0.key == "src/generated/db.ts" || $0.key == "openapi.json"
                 || $0.key == "src/generated/pg-shim.d.ts" || $0.key == "package.json"
         }
-        let goldenFolder = fixtures + "/golden/from-db-shop"
-        if ProcessInfo.processInfo.environment["SENIOR_BACKEND_RECORD_GOLDEN"] == "1" {
-            try? FileManager.default.removeItem(atPath: goldenFolder)
-            for (path, bytes) in produced {
-                try write(String(decoding: bytes, as: UTF8.self), to: goldenFolder + "/" + path)
-            }
-        }
-        let golden = tree(goldenFolder)
-        #expect(!golden.isEmpty, "no golden files: run with SENIOR_BACKEND_RECORD_GOLDEN=1")
-        #expect(Set(produced.keys) == Set(golden.keys))
-        for (path, bytes) in produced.sorted(by: { $0.key < $1.key }) {
-            #expect(bytes == golden[path], "\(path) differs from its golden file")
-        }
+        try expectGolden(produced, folder: "from-db-shop")
     }
 
     @Test func dryRunWritesNothingAndRerunsKeepHandlers() throws {

@@ -6,16 +6,7 @@ import Testing
 
 /// Runs Debian's tsc (node-typescript) on a project; a missing tsc fails the test.
 func typeCheck(_ project: String) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/tsc")
-    process.arguments = ["-p", project, "--noEmit", "--strict"]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    try run("/usr/bin/tsc", ["-p", project, "--noEmit", "--strict"], in: project)
 }
 
 @Suite struct FrameworkTests {

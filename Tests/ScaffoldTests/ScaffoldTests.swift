@@ -38,6 +38,25 @@ func scaffold(
         ScaffoldRequest(spec: spec, framework: framework, output: output, force: force, dryRun: dryRun))
 }
 
+/// `produced` equals the files under `Fixtures/golden/<folder>` byte for byte;
+/// SENIOR_BACKEND_RECORD_GOLDEN=1 records them instead.
+func expectGolden(_ produced: [String: [UInt8]], folder: String) throws {
+    let goldenFolder = fixtures + "/golden/" + folder
+    if ProcessInfo.processInfo.environment["SENIOR_BACKEND_RECORD_GOLDEN"] == "1" {
+        try? FileManager.default.removeItem(atPath: goldenFolder)
+        for (path, bytes) in produced {
+            try write(String(decoding: bytes, as: UTF8.self), to: goldenFolder + "/" + path)
+        }
+    }
+    let golden = tree(goldenFolder)
+    #expect(!golden.isEmpty, "no golden files: run with SENIOR_BACKEND_RECORD_GOLDEN=1")
+    #expect(Set(produced.keys) == Set(golden.keys))
+    for (path, bytes) in produced.sorted(by: { $0.key < $1.key }) {
+        let same = bytes == golden[path]
+        #expect(same, "\(path) differs from its golden file")
+    }
+}
+
 func expectFailure(_ code: BackendError.Code, containing text: String, _ work: () throws -> Void) {
     do {
         try work()
@@ -57,21 +76,8 @@ func expectFailure(_ code: BackendError.Code, containing text: String, _ work: (
         let output = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: output) }
         _ = try scaffold(fixtures + "/petstore-expanded.yaml", into: output, framework: framework)
-        let produced = tree(output)
-        let goldenFolder = fixtures + "/golden/petstore-expanded" + (framework == "express" ? "" : "-\(framework)")
-        if ProcessInfo.processInfo.environment["SENIOR_BACKEND_RECORD_GOLDEN"] == "1" {
-            try? FileManager.default.removeItem(atPath: goldenFolder)
-            for (path, bytes) in produced {
-                try write(String(decoding: bytes, as: UTF8.self), to: goldenFolder + "/" + path)
-            }
-        }
-        let golden = tree(goldenFolder)
-        #expect(!golden.isEmpty, "no golden files: run with SENIOR_BACKEND_RECORD_GOLDEN=1")
-        #expect(Set(produced.keys) == Set(golden.keys))
-        for (path, bytes) in produced.sorted(by: { $0.key < $1.key }) {
-            let same = bytes == golden[path]
-            #expect(same, "\(path) differs from its golden file")
-        }
+        try expectGolden(
+            tree(output), folder: "petstore-expanded" + (framework == "express" ? "" : "-\(framework)"))
     }
 
     @Test func sameSpecGivesByteIdenticalOutput() throws {

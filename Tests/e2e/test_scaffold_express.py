@@ -50,9 +50,11 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, project: pathlib.Path):
+    """`node dist/server.js` of a compiled project on a free loopback port; `env` adds variables."""
+
+    def __init__(self, project: pathlib.Path, node_path: str = NODE_PATH, env: dict | None = None):
         self.port = free_port()
-        env = {**os.environ, "NODE_PATH": NODE_PATH, "PORT": str(self.port), "HOST": "127.0.0.1"}
+        env = {**os.environ, **(env or {}), "NODE_PATH": node_path, "PORT": str(self.port), "HOST": "127.0.0.1"}
         self.process = subprocess.Popen(["node", "dist/server.js"], cwd=project, env=env,
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 20

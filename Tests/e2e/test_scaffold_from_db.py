@@ -12,15 +12,15 @@ import os
 import pathlib
 import re
 import shutil
-import socket
 import subprocess
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
 
 import pytest
+
+from test_scaffold_express import Server as ExpressServer
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BIN = os.environ.get("SENIOR_BACKEND_BIN", str(ROOT / ".build/release/senior-backend"))
@@ -46,29 +46,11 @@ def psql(url: str, *arguments: str) -> str:
     return done.stdout.strip()
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+class Server(ExpressServer):
+    """The generated CRUD app with its database, and JSON calls."""
 
-
-class Server:
     def __init__(self, project: pathlib.Path, database: str, modules: str):
-        self.port = free_port()
-        env = {**os.environ, "NODE_PATH": modules, "PORT": str(self.port), "HOST": "127.0.0.1",
-               "DATABASE_URL": database}
-        self.process = subprocess.Popen(["node", "dist/server.js"], cwd=project, env=env,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"server exited: {self.process.stdout.read().decode()}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise AssertionError("server did not start listening")
+        super().__init__(project, node_path=modules, env={"DATABASE_URL": database})
 
     def call(self, method: str, path: str, body: object | None = None) -> tuple[int, dict, object | None]:
         data = None if body is None else json.dumps(body).encode()
@@ -85,14 +67,6 @@ class Server:
         got, _, reply = self.call(method, path, body)
         assert got == status, (method, path, got, reply)
         return reply
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
 
 
 def serve(tmp_path_factory, fixture: pathlib.Path, *extra: str):
