@@ -28,16 +28,22 @@ struct ProjectWriter {
 
     /// The output folder as an absolute, standardised path; `..` components are refused.
     static func outputFolder(_ raw: String) throws(BackendError) -> String {
-        let trimmed = raw.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else { throw BackendError.invalidInput("output: give the project folder to write") }
-        guard !trimmed.split(separator: "/").contains("..") else {
-            throw BackendError(.refused, "output '\(raw)' contains '..': give the folder without parent steps")
-        }
-        let absolute = trimmed.hasPrefix("/") ? trimmed : FileManager.default.currentDirectoryPath + "/" + trimmed
-        var path = (absolute as NSString).standardizingPath
+        var path = try userPath(raw, field: "output", what: "folder", ifEmpty: "give the project folder to write")
         while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
         guard path != "/" else { throw BackendError(.refused, "output must not be the root folder") }
         return path
+    }
+
+    /// A path the caller gave (`field` names it in messages), absolute and standardised; an empty path and
+    /// `..` steps are refused, so nothing the caller names can climb out of where it points.
+    static func userPath(_ raw: String, field: String, what: String, ifEmpty: String) throws(BackendError) -> String {
+        let trimmed = raw.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { throw BackendError.invalidInput("\(field): \(ifEmpty)") }
+        guard !trimmed.split(separator: "/").contains("..") else {
+            throw BackendError(.refused, "\(field) '\(raw)' contains '..': give the \(what) without parent steps")
+        }
+        let absolute = trimmed.hasPrefix("/") ? trimmed : FileManager.default.currentDirectoryPath + "/" + trimmed
+        return (absolute as NSString).standardizingPath
     }
 
     /// A relative path the generator made; anything that could leave the output folder is refused.

@@ -99,13 +99,8 @@ struct TemplateSet {
 
     /// The user's folder, absolute and standardised; `..` steps are refused as for `output`.
     static func templateFolder(_ raw: String) throws(BackendError) -> String {
-        let trimmed = raw.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else { throw BackendError.invalidInput("templates: give a folder of .mustache files") }
-        guard !trimmed.split(separator: "/").contains("..") else {
-            throw BackendError(.refused, "templates '\(raw)' contains '..': give the folder without parent steps")
-        }
-        let absolute = trimmed.hasPrefix("/") ? trimmed : FileManager.default.currentDirectoryPath + "/" + trimmed
-        let path = (absolute as NSString).standardizingPath
+        let path = try ProjectWriter.userPath(
+            raw, field: "templates", what: "folder", ifEmpty: "give a folder of .mustache files")
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
             throw BackendError(.notFound, "templates folder \(path) does not exist or is not a folder")

@@ -15,14 +15,10 @@ struct SpecFileWriter {
 
     /// Checks the `output` of a generate_spec run: a `.yaml`, `.yml` or `.json` file, without `..`.
     init(output raw: String) throws(BackendError) {
-        let trimmed = raw.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else {
-            throw BackendError.invalidInput("output: give the spec file to write (openapi.yaml or openapi.json)")
-        }
-        guard !trimmed.split(separator: "/").contains("..") else {
-            throw BackendError(.refused, "output '\(raw)' contains '..': give the file path without parent steps")
-        }
-        let lower = trimmed.lowercased()
+        let absolute = try ProjectWriter.userPath(
+            raw, field: "output", what: "file path",
+            ifEmpty: "give the spec file to write (openapi.yaml or openapi.json)")
+        let lower = raw.trimmingCharacters(in: .whitespaces).lowercased()
         if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") {
             format = .yaml
         } else if lower.hasSuffix(".json") {
@@ -32,8 +28,7 @@ struct SpecFileWriter {
                 "output '\(raw)': with generate_spec the output is the spec file to write; name it .yaml, .yml "
                     + "(YAML) or .json (JSON)")
         }
-        let absolute = trimmed.hasPrefix("/") ? trimmed : FileManager.default.currentDirectoryPath + "/" + trimmed
-        path = (absolute as NSString).standardizingPath
+        path = absolute
     }
 
     var folder: String { (path as NSString).deletingLastPathComponent }
