@@ -111,28 +111,32 @@ final class LoopWorker: @unchecked Sendable {
     }
 
     func connect() {
+        let descriptor: CInt
+        switch TCPConnector.start(endpoint.address) {
+        case .success(let opened): descriptor = opened
+        case .failure: return connectFailed()
+        }
         pendingConnects += 1
         let worker = self
-        let endpoint = self.endpoint
+        let tls = endpoint.tls
+        let serverName = endpoint.serverName
         ClientBootstrap(group: loop)
-            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .connectTimeout(.nanoseconds(Int64(timeoutNanos)))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    if let tls = endpoint.tls {
+                    if let tls {
                         // TLS below our handler: it sees plain HTTP bytes either way.
                         try channel.pipeline.syncOperations.addHandler(
-                            NIOSSLClientHandler(context: tls, serverHostname: endpoint.serverName))
+                            NIOSSLClientHandler(context: tls, serverHostname: serverName))
                     }
-                    try channel.pipeline.syncOperations.addHandler(ConnectionHandler(worker: worker))
+                    try channel.pipeline.syncOperations.addHandler(
+                        ConnectionHandler(worker: worker, descriptor: descriptor, directWrites: tls == nil))
                 }
             }
-            .connect(to: endpoint.address)
+            .withConnectedSocket(descriptor)
             .whenComplete { result in
                 worker.pendingConnects -= 1
                 switch result {
                 case .success(let channel):
-                    worker.measurement.connectionsOpened += 1
                     if worker.phase == .finished { channel.close(promise: nil) }
                 case .failure:
                     worker.connectFailed()
@@ -159,8 +163,8 @@ final class LoopWorker: @unchecked Sendable {
         }
     }
 
+    /// A channel is registered; its TCP connect may still be under way.
     func connected(_ handler: ConnectionHandler) {
-        measurement.connectedOnce = true
         connections.append(handler)
         handler.parser.captureRateLimitHeaders = captureRateLimitHeaders
         guard phase == .running else {
@@ -168,6 +172,7 @@ final class LoopWorker: @unchecked Sendable {
             return
         }
         let now = monotonicNanos()
+        handler.openedNanos = now
         if plan.rate == nil {
             sendNext(handler, now: now)
         } else {
@@ -176,10 +181,33 @@ final class LoopWorker: @unchecked Sendable {
         }
     }
 
+    /// The TCP connect of `handler` finished: its first write went out, a reply came or the sweep saw it.
+    func established(_ handler: ConnectionHandler) {
+        guard !handler.established else { return }
+        handler.established = true
+        measurement.connectedOnce = true
+        measurement.connectionsOpened += 1
+    }
+
     func disconnected(_ handler: ConnectionHandler) {
         if let index = connections.firstIndex(where: { $0 === handler }) { connections.remove(at: index) }
         if let index = idle.firstIndex(where: { $0 === handler }) { idle.remove(at: index) }
+        // The run ended and closed it: a request still on it is reported as unfinished, not as an error.
+        guard phase != .finished else { return }
         let now = monotonicNanos()
+        if !handler.established {
+            // The connect failed or timed out: a request waiting on it never left; otherwise, as for a connect
+            // that failed at once, a request is used up so that a request-count run against a dead port ends.
+            if handler.inFlight {
+                handler.inFlight = false
+                inFlight -= 1
+            } else if budget != Int.max && budget > 0 {
+                budget -= 1
+            }
+            if !handler.errorCounted { recordError(.connect, now: now) }
+            guard phase == .running && budget > 0 else { return checkFinished(now: now) }
+            return reconnectSoon()
+        }
         if handler.inFlight {
             handler.inFlight = false
             inFlight -= 1
@@ -362,11 +390,20 @@ final class LoopWorker: @unchecked Sendable {
         if phase == .running && now >= endNanos {
             phase = .draining
         }
-        for handler in connections
-        where handler.inFlight && !handler.errorCounted && now - handler.sentNanos > timeoutNanos {
-            handler.errorCounted = true
-            recordError(.timeout, now: now)
-            handler.close()
+        for handler in connections where !handler.errorCounted {
+            if !handler.established {
+                if handler.active && TCPConnector.isConnected(handler.descriptor) {
+                    established(handler)
+                } else if now - handler.openedNanos > timeoutNanos {
+                    handler.errorCounted = true
+                    recordError(.connect, now: now)
+                    handler.close()
+                }
+            } else if handler.inFlight && now - handler.sentNanos > timeoutNanos {
+                handler.errorCounted = true
+                recordError(.timeout, now: now)
+                handler.close()
+            }
         }
         if plan.rate != nil && phase == .running && !tickPending { dispatchDue(now: now) }
         checkFinished(now: now)
@@ -404,6 +441,10 @@ final class ConnectionHandler: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     let worker: LoopWorker
+    /// The socket, opened by `TCPConnector`; NIO owns it (closes it), this handler only writes to it.
+    let descriptor: CInt
+    /// Plain HTTP: once connected, requests go out with one `send(2)` (TLS must go through NIOSSL).
+    let directWrites: Bool
     var context: ChannelHandlerContext?
     var parser = ResponseParser()
     var inFlight = false
@@ -412,13 +453,19 @@ final class ConnectionHandler: ChannelInboundHandler {
     /// Where latency counts from: the send time (closed model) or the intended send time (open model).
     var origin: UInt64 = 0
     var sentNanos: UInt64 = 0
+    var openedNanos: UInt64 = 0
+    /// The TCP connect finished (until then writes wait in NIO, which sends them when the socket is writable).
+    var established = false
     var closing = false
     /// Between channelActive and channelInactive (kept here: asking the channel costs a call per request).
+    /// The descriptor is only written while this is true: NIO closes it just before channelInactive.
     var active = false
     var tlsFailed = false
 
-    init(worker: LoopWorker) {
+    init(worker: LoopWorker, descriptor: CInt, directWrites: Bool) {
         self.worker = worker
+        self.descriptor = descriptor
+        self.directWrites = directWrites
         parser.headRequest = worker.headRequest
     }
 
@@ -441,12 +488,30 @@ final class ConnectionHandler: ChannelInboundHandler {
             pendingError = .write
             return
         }
-        context.writeAndFlush(wrapOutboundOut(request), promise: nil)
+        if established {
+            var unsent = request
+            if directWrites {
+                let written = request.withUnsafeReadableBytes { TCPConnector.send(descriptor, $0) }
+                if written == request.readableBytes { return }
+                unsent.moveReaderIndex(forwardBy: written)
+            }
+            context.writeAndFlush(wrapOutboundOut(unsent), promise: nil)
+            return
+        }
+        // The first request of a connection waits in NIO until the connect (and TLS handshake) is done; as with
+        // wrk, the closed model's latency counts from when it was written, not from the connect.
+        let written = context.eventLoop.makePromise(of: Void.self)
+        written.futureResult.assumeIsolated().whenSuccess { [self] in
+            worker.established(self)
+            if worker.plan.rate == nil && inFlight { sentNanos = monotonicNanos(); self.origin = sentNanos }
+        }
+        context.writeAndFlush(wrapOutboundOut(request), promise: written)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         worker.measurement.bytesRead += buffer.readableBytes
+        if !established { worker.established(self) }
         guard inFlight, !errorCounted else {
             if !closing { worker.failed(self, .parse) }
             return
@@ -470,10 +535,11 @@ final class ConnectionHandler: ChannelInboundHandler {
         if let error = error as? IOError, error.errnoCode == EPIPE {
             pendingError = .write
         }
-        let kind = TLSFailure.isHandshakeFailure(error) ? ErrorClass.tls : pendingError ?? .read
+        let kind =
+            TLSFailure.isHandshakeFailure(error) ? ErrorClass.tls : !established ? .connect : pendingError ?? .read
         if kind == .tls { worker.tlsFailed(self, error) }
-        // A failed handshake counts even with no request on the connection yet (open model, idle).
-        if !errorCounted && (inFlight || kind == .tls) {
+        // A failed connect or handshake counts even with no request on the connection yet (open model, idle).
+        if !errorCounted && (inFlight || kind == .tls || kind == .connect) {
             errorCounted = true
             worker.recordError(kind, now: monotonicNanos())
         }

@@ -1,5 +1,11 @@
 import NIOCore
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// An incremental HTTP/1.1 response parser for the load generator's hot path.
 ///
 /// It reads the status line, the headers that matter (Content-Length, Transfer-Encoding, Connection and,
@@ -86,8 +92,7 @@ struct ResponseParser {
             case .untilClose:
                 index = count
             case .statusLine, .headerLine, .chunkSizeLine, .trailerLine:
-                var end = index
-                while end < count, bytes[end] != 0x0A { end += 1 }
+                let end = Self.index(of: 0x0A, in: bytes, from: index)
                 if line.count + (end - index) > Self.maxLineLength { return .invalid("a line is over 16 KiB") }
                 if end == count {
                     line.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<end]))
@@ -178,7 +183,8 @@ struct ResponseParser {
     }
 
     private mutating func headerLine(_ line: UnsafeRawBufferPointer) -> Outcome {
-        guard let colon = line.firstIndex(of: 0x3A), colon > 0 else { return .invalid("header line without a name") }
+        let colon = Self.index(of: 0x3A, in: line, from: 0)
+        guard colon > 0 && colon < line.count else { return .invalid("header line without a name") }
         if Self.nameIs(line, colon, "content-length") {
             var value = 0
             var digits = 0
@@ -225,6 +231,14 @@ struct ResponseParser {
             state = .untilClose
         }
         return .incomplete
+    }
+
+    /// The index of the first `byte` at or after `start`, or `bytes.count` (memchr: vectorised, unlike a loop).
+    @inline(__always) static func index(of byte: UInt8, in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        guard start < bytes.count, let base = bytes.baseAddress,
+            let found = memchr(base + start, CInt(byte), bytes.count - start)
+        else { return bytes.count }
+        return base.distance(to: UnsafeRawPointer(found))
     }
 
     static func hexValue(_ byte: UInt8) -> Int? {

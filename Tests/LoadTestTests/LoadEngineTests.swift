@@ -369,6 +369,74 @@ import Testing
         #expect(!result.passed)
     }
 
+    /// The engine opens its sockets itself (plain-HTTP requests then go out with one send): a refused connect
+    /// is a connect error in either model, nothing else is counted, and a run against a dead port ends by itself.
+    @Test(arguments: ["requests", "duration", "rate"])
+    func refusedConnectsAreConnectErrors(_ shape: String) async throws {
+        let started = Date()
+        let result = try await run("http://127.0.0.1:1/") { request in
+            request.concurrency = 3
+            switch shape {
+            case "requests": request.requests = 5
+            case "duration": request.duration = 0.5
+            default:
+                request.rate = 100
+                request.duration = 0.5
+            }
+        }
+        #expect(Date().timeIntervalSince(started) < 3)
+        #expect(result.status == "unreachable")
+        #expect(result.metrics.errors.connect >= (shape == "requests" ? 5 : 3))
+        #expect(result.metrics.errors.total == result.metrics.errors.connect)
+        #expect(result.metrics.requests == 0 && result.metrics.connectionsOpened == 0)
+    }
+
+    /// A listener whose accept queue is full drops SYNs, so the connect never completes: after `timeout` that
+    /// is a connect error (not a request timeout), and the run still ends on time.
+    @Test func aConnectThatNeverCompletesIsAConnectError() async throws {
+        let listener = try StalledListener()
+        defer { listener.close() }
+        let started = Date()
+        let result = try await run("http://127.0.0.1:\(listener.port)/") {
+            $0.concurrency = 1
+            $0.duration = 1
+            $0.timeout = 0.3
+        }
+        #expect(Date().timeIntervalSince(started) < 3)
+        #expect(result.metrics.errors.connect >= 1)
+        #expect(result.metrics.errors.timeout == 0)
+        #expect(result.metrics.requests == 0 && result.metrics.connectionsOpened == 0)
+        #expect(result.status == "unreachable")
+    }
+
+    /// A duration run waits at most 2 s for late replies; requests still out then are reported as unfinished,
+    /// not as errors (closing their connections is the tool's doing, not the server's).
+    @Test func repliesStillOutAtTheEndAreUnfinishedNotErrors() async throws {
+        let server = try await TestServer.start { _, _ in .init(delay: .seconds(5)) }
+        let result = try await run(server.url) {
+            $0.concurrency = 2
+            $0.duration = 0.2
+            $0.timeout = 4
+        }
+        await server.stop()
+        #expect(result.metrics.unfinished == 2)
+        #expect(result.metrics.failed == 0 && result.metrics.requests == 0)
+        #expect(result.status != "unreachable")
+    }
+
+    /// Each connection is counted once, when its connect completes; a keep-alive run opens exactly `concurrency`.
+    @Test func connectionsAreCountedWhenEstablished() async throws {
+        let server = try await TestServer.start { _, _ in .init() }
+        let result = try await run(server.url) {
+            $0.concurrency = 6
+            $0.requests = 600
+        }
+        await server.stop()
+        #expect(result.metrics.connectionsOpened == 6)
+        #expect(result.metrics.reconnects == 0)
+        #expect(result.metrics.requests == 600 && server.requestCount == 600)
+    }
+
     @Test func cancellationStopsTheTrafficAtOnce() async throws {
         let server = try await TestServer.start { _, _ in .init(delay: .milliseconds(1)) }
         let tester = self.tester

@@ -170,3 +170,40 @@ final class TestServer: Sendable {
         }
     }
 }
+
+/// A loopback listener that never accepts, with its one-place accept queue already filled: the kernel drops
+/// further SYNs, so a connect to it stays under way until the client gives up.
+final class StalledListener {
+    let port: Int
+    private var descriptors: [CInt] = []
+
+    init() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, length) == 0 && listen(listener, 0) == 0 && getsockname(listener, $0, &length) == 0
+            }
+        }
+        guard listener >= 0, bound else { throw POSIXError(.EADDRNOTAVAIL) }
+        descriptors.append(listener)
+        port = Int(UInt16(bigEndian: address.sin_port))
+        // Backlog 0 holds one finished handshake; two non-blocking connects make sure the queue is full.
+        for _ in 0..<2 {
+            let filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            descriptors.append(filler)
+            _ = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(filler, $0, length) }
+            }
+        }
+        Thread.sleep(forTimeInterval: 0.05)
+    }
+
+    func close() {
+        for descriptor in descriptors { _ = Glibc.close(descriptor) }
+        descriptors = []
+    }
+}
