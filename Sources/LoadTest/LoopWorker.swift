@@ -111,11 +111,7 @@ final class LoopWorker: @unchecked Sendable {
     }
 
     func connect() {
-        let descriptor: CInt
-        switch TCPConnector.start(endpoint.address) {
-        case .success(let opened): descriptor = opened
-        case .failure: return connectFailed()
-        }
+        guard let descriptor = TCPConnector.start(endpoint.address) else { return connectFailed() }
         pendingConnects += 1
         let worker = self
         let tls = endpoint.tls
@@ -204,7 +200,8 @@ final class LoopWorker: @unchecked Sendable {
             } else if budget != Int.max && budget > 0 {
                 budget -= 1
             }
-            if !handler.errorCounted { recordError(.connect, now: now) }
+            // Unless this engine closed it (the run was over) or already counted why.
+            if !handler.errorCounted && !handler.closing { recordError(.connect, now: now) }
             guard phase == .running && budget > 0 else { return checkFinished(now: now) }
             return reconnectSoon()
         }

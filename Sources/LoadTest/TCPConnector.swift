@@ -12,32 +12,31 @@ import NIOCore
 /// Owning the descriptor is what lets a plain-HTTP connection write each request with one `send(2)` instead
 /// of NIO's outbound path: measured against nginx, that path was a third of the engine's user-space time.
 enum TCPConnector {
-    /// A socket whose connect is under way (or already done, as loopback sometimes manages).
-    static func start(_ address: SocketAddress) -> Result<CInt, ConnectFailure> {
+    /// A socket whose connect is under way (or already done), or nil when even that failed (no descriptor
+    /// left, no route): the caller counts a connect error either way.
+    static func start(_ address: SocketAddress) -> CInt? {
         let family = address.protocol.rawValue
         #if os(Linux)
             let descriptor = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         #else
             let descriptor = socket(family, SOCK_STREAM, 0)
         #endif
-        guard descriptor >= 0 else { return .failure(ConnectFailure(errno: errno)) }
+        guard descriptor >= 0 else { return nil }
         let flags = fcntl(descriptor, F_GETFL, 0)
         var noDelay: CInt = 1
         guard flags >= 0, fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) == 0,
             setsockopt(
                 descriptor, CInt(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<CInt>.size)) == 0
         else {
-            let failure = ConnectFailure(errno: errno)
             close(descriptor)
-            return .failure(failure)
+            return nil
         }
         let result = address.withSockAddr { pointer, size in connect(descriptor, pointer, socklen_t(size)) }
         if result != 0 && errno != EINPROGRESS {
-            let failure = ConnectFailure(errno: errno)
             close(descriptor)
-            return .failure(failure)
+            return nil
         }
-        return .success(descriptor)
+        return descriptor
     }
 
     /// True once the connect finished successfully (the peer's address is known).
@@ -59,9 +58,4 @@ enum TCPConnector {
         #endif
         return max(written, 0)
     }
-}
-
-/// Why a connect could not even start (no descriptor, an unreachable network).
-struct ConnectFailure: Error {
-    var errno: CInt
 }
