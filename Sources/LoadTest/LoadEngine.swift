@@ -22,14 +22,27 @@ struct Endpoint: Sendable {
 enum LoadEngine {
     /// Resolves the target and builds its TLS context once, before any traffic (getaddrinfo and reading the
     /// system trust store block, so they run off the cooperative pool).
-    static func resolve(_ target: Target, insecure: Bool) async throws(BackendError) -> Endpoint {
+    ///
+    /// With `loopbackOnly` (an agent's call let through because the host is loopback) only loopback addresses
+    /// are used, whatever the resolver says `localhost` is. Of several addresses, the first that accepts a
+    /// connection is used for the whole run.
+    static func resolve(
+        _ target: Target, insecure: Bool, loopbackOnly: Bool, timeout: Double
+    ) async throws(BackendError) -> Endpoint {
         try await BlockingWork.run { () throws(BackendError) in
-            let address: SocketAddress
-            do {
-                address = try SocketAddress.makeAddressResolvingHost(target.host, port: target.port)
-            } catch {
-                throw BackendError(.unreachable, "cannot resolve host '\(target.host)': \(error)")
+            var addresses = try TCPConnector.addresses(host: target.host, port: target.port)
+            if loopbackOnly {
+                addresses = addresses.filter { Target.isLoopback($0.ipAddress ?? "") }
+                guard !addresses.isEmpty else {
+                    throw BackendError(
+                        .invalidInput,
+                        "host '\(target.host)' does not resolve to a loopback address, and agent calls only reach loopback and the hosts in \(LoadLimits.allowVariable)"
+                    )
+                }
             }
+            let address =
+                addresses.count == 1
+                ? addresses[0] : TCPConnector.firstAccepting(addresses, timeout: min(timeout, 2)) ?? addresses[0]
             guard target.tls else { return Endpoint(address: address) }
             var configuration = TLSConfiguration.makeClientConfiguration()
             configuration.applicationProtocols = ["http/1.1"]

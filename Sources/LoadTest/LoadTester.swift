@@ -44,11 +44,9 @@ public struct LoadTester: Sendable {
             try LoadPlan.make(request, url: url, limits: limits)
         }
         let baseline = try request.baseline.map { path throws(BackendError) in try Self.loadBaseline(path) }
-        let endpoint = try await LoadEngine.resolve(plan.target, insecure: plan.insecure)
+        let endpoint = try await resolve(plan)
         var compareEndpoint: Endpoint?
-        if let comparePlan {
-            compareEndpoint = try await LoadEngine.resolve(comparePlan.target, insecure: comparePlan.insecure)
-        }
+        if let comparePlan { compareEndpoint = try await resolve(comparePlan) }
 
         var measured: RunMeasurement
         var compared: RunMeasurement?
@@ -314,6 +312,14 @@ public struct LoadTester: Sendable {
     }
 
     // MARK: files
+
+    /// An agent's call reaches a host named in the allow list wherever it resolves; one let through as loopback
+    /// reaches loopback addresses only.
+    func resolve(_ plan: LoadPlan) async throws(BackendError) -> Endpoint {
+        let loopbackOnly = limits.restrictHosts && !limits.allowedHosts.contains(plan.target.host.lowercased())
+        return try await LoadEngine.resolve(
+            plan.target, insecure: plan.insecure, loopbackOnly: loopbackOnly, timeout: plan.timeout)
+    }
 
     static func loadBaseline(_ path: String) throws(BackendError) -> LoadBaseline {
         guard let data = FileManager.default.contents(atPath: path) else {

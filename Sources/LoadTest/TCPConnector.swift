@@ -1,3 +1,4 @@
+import BackendCore
 import NIOCore
 
 #if canImport(Glibc)
@@ -37,6 +38,52 @@ enum TCPConnector {
             return nil
         }
         return descriptor
+    }
+
+    /// Every TCP address of `host` in getaddrinfo's order (an IP literal gives itself), without repeats.
+    static func addresses(host: String, port: Int) throws(BackendError) -> [SocketAddress] {
+        var hints = addrinfo()
+        #if os(Linux)
+            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        #else
+            hints.ai_socktype = SOCK_STREAM
+        #endif
+        var list: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, String(port), &hints, &list)
+        guard status == 0, let first = list else {
+            let reason = String(cString: gai_strerror(status))
+            throw BackendError(.unreachable, "cannot resolve host '\(host)': \(reason)")
+        }
+        defer { freeaddrinfo(first) }
+        var found: [SocketAddress] = []
+        var entry: UnsafeMutablePointer<addrinfo>? = first
+        while let current = entry {
+            entry = current.pointee.ai_next
+            guard let raw = current.pointee.ai_addr else { continue }
+            let address: SocketAddress
+            switch current.pointee.ai_family {
+            case AF_INET:
+                address = SocketAddress(raw.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee })
+            case AF_INET6:
+                address = SocketAddress(raw.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee })
+            default: continue
+            }
+            if !found.contains(address) { found.append(address) }
+        }
+        guard !found.isEmpty else { throw BackendError(.unreachable, "host '\(host)' has no IPv4 or IPv6 address") }
+        return found
+    }
+
+    /// The first of `addresses` that accepts a TCP connection within `timeout` seconds, or nil. As wrk does: a
+    /// name such as `localhost` often has an IPv6 and an IPv4 address and the server listens on only one.
+    static func firstAccepting(_ addresses: [SocketAddress], timeout: Double) -> SocketAddress? {
+        for address in addresses {
+            guard let descriptor = start(address) else { continue }
+            defer { close(descriptor) }
+            var events = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+            if poll(&events, 1, CInt(timeout * 1000)) == 1 && isConnected(descriptor) { return address }
+        }
+        return nil
     }
 
     /// True once the connect finished successfully (the peer's address is known).
