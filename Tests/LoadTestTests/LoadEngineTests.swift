@@ -424,6 +424,25 @@ import Testing
         #expect(result.status != "unreachable")
     }
 
+    /// A request larger than the socket takes at once: the engine's direct send writes what it can and NIO
+    /// writes the rest, so every body arrives whole.
+    @Test func aBodyLargerThanTheSocketBufferArrivesWhole() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("load-body-\(UUID().uuidString)")
+        let size = 6 * 1024 * 1024
+        try Data(repeating: 0x61, count: size).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let server = try await TestServer.start { _, _ in .init() }
+        let result = try await run(server.url) {
+            $0.method = "POST"
+            $0.bodyFile = file.path
+            $0.concurrency = 2
+            $0.requests = 12
+        }
+        await server.stop()
+        #expect(result.metrics.requests == 12 && result.metrics.failed == 0)
+        #expect(server.counter.bodySizes == [Int](repeating: size, count: 12))
+    }
+
     /// Each connection is counted once, when its connect completes; a keep-alive run opens exactly `concurrency`.
     @Test func connectionsAreCountedWhenEstablished() async throws {
         let server = try await TestServer.start { _, _ in .init() }

@@ -88,8 +88,14 @@ final class TestServer: Sendable {
         private var count = 0
         private var first: Date?
         private var holds: [Double] = []
+        private var bodies: [Int] = []
 
         var value: Int { lock.withLock { count } }
+
+        /// The body size of each request, in bytes, in arrival order.
+        var bodySizes: [Int] { lock.withLock { bodies } }
+
+        func received(body: Int) { lock.withLock { bodies.append(body) } }
 
         /// How long the server really held each reply (from the request's end to the reply's write), ms.
         var holdTimes: [Double] { lock.withLock { holds } }
@@ -116,6 +122,7 @@ final class TestServer: Sendable {
         let counter: Counter
         let reply: @Sendable (Int, Double) -> Reply
         var keepAlive = true
+        var bodyBytes = 0
 
         init(counter: Counter, reply: @escaping @Sendable (Int, Double) -> Reply) {
             self.counter = counter
@@ -126,9 +133,11 @@ final class TestServer: Sendable {
             switch unwrapInboundIn(data) {
             case .head(let head):
                 keepAlive = head.isKeepAlive
-            case .body:
-                break
+                bodyBytes = 0
+            case .body(let part):
+                bodyBytes += part.readableBytes
             case .end:
+                counter.received(body: bodyBytes)
                 let received = DispatchTime.now().uptimeNanoseconds
                 let (index, elapsed) = counter.next()
                 let answer = reply(index, elapsed)
