@@ -453,6 +453,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     var openedNanos: UInt64 = 0
     /// The TCP connect finished (until then writes wait in NIO, which sends them when the socket is writable).
     var established = false
+    /// Writes handed to NIO and not yet done (a connection's first request, a partial send's rest).
+    var queuedInNIO = 0
     var closing = false
     /// Between channelActive and channelInactive (kept here: asking the channel costs a call per request).
     /// The descriptor is only written while this is true: NIO closes it just before channelInactive.
@@ -486,19 +488,28 @@ final class ConnectionHandler: ChannelInboundHandler {
             return
         }
         if established {
+            guard directWrites else { return context.writeAndFlush(wrapOutboundOut(request), promise: nil) }
             var unsent = request
-            if directWrites {
+            if queuedInNIO == 0 {
                 let written = request.withUnsafeReadableBytes { TCPConnector.send(descriptor, $0) }
                 if written == request.readableBytes { return }
                 unsent.moveReaderIndex(forwardBy: written)
             }
-            context.writeAndFlush(wrapOutboundOut(unsent), promise: nil)
+            // NIO writes what the socket did not take, and sends skip the descriptor until it has: a server
+            // that answers before reading the whole body must not get the next request inside that body.
+            queuedInNIO += 1
+            let flushed = context.eventLoop.makePromise(of: Void.self)
+            flushed.futureResult.assumeIsolated().whenComplete { [self] _ in queuedInNIO -= 1 }
+            context.writeAndFlush(wrapOutboundOut(unsent), promise: flushed)
             return
         }
         // The first request of a connection waits in NIO until the connect (and TLS handshake) is done; as with
         // wrk, the closed model's latency counts from when it was written, not from the connect.
+        queuedInNIO += 1
         let written = context.eventLoop.makePromise(of: Void.self)
-        written.futureResult.assumeIsolated().whenSuccess { [self] in
+        written.futureResult.assumeIsolated().whenComplete { [self] result in
+            queuedInNIO -= 1
+            guard case .success = result else { return }
             worker.established(self)
             if worker.plan.rate == nil && inFlight { sentNanos = monotonicNanos(); self.origin = sentNanos }
         }

@@ -443,6 +443,36 @@ import Testing
         #expect(server.counter.bodySizes == [Int](repeating: size, count: 12))
     }
 
+    /// A server that refuses an upload as soon as it sees the head, and reads the body afterwards: the next
+    /// request must not be written into the middle of the previous body still leaving through NIO (it was: the
+    /// server answered 400 to the mixed bytes).
+    @Test func anAnswerBeforeTheBodyEndsDoesNotInterleaveRequests() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("load-body-\(UUID().uuidString)")
+        let size = 6 * 1024 * 1024
+        try Data(repeating: 0x61, count: size).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let server = try await TestServer.start(answerBeforeBody: true) { _, _ in .init(status: 413) }
+        let result = try await run(server.url) {
+            $0.method = "POST"
+            $0.bodyFile = file.path
+            $0.concurrency = 1
+            $0.requests = 6
+        }
+        await server.stop()
+        #expect(result.metrics.failed == 0)
+        #expect(
+            result.metrics.statusCounts.map(\.count).reduce(0, +) == 6,
+            "\(result.metrics.statusCounts) \(result.metrics.errors) reconnects \(result.metrics.reconnects)")
+        // Every head reached the server as a head and every body it finished is whole (the run ends, and closes,
+        // once the six answers are in: the last bodies may still have been on their way).
+        #expect(
+            server.requestCount == 6,
+            "\(result.metrics.statusCounts) reconnects \(result.metrics.reconnects) opened \(result.metrics.connectionsOpened)"
+        )
+        let bodies = server.counter.bodySizes
+        #expect(!bodies.isEmpty && bodies.allSatisfy { $0 == size }, "\(bodies)")
+    }
+
     /// Each connection is counted once, when its connect completes; a keep-alive run opens exactly `concurrency`.
     @Test func connectionsAreCountedWhenEstablished() async throws {
         let server = try await TestServer.start { _, _ in .init() }

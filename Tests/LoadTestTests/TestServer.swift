@@ -24,9 +24,11 @@ final class TestServer: Sendable {
     var requestCount: Int { counter.value }
 
     /// `reply(index, secondsSinceFirstRequest)` decides each answer; index counts from 0. With `tls`, the
-    /// server speaks https (NIOSSL) under the same HTTP handler.
+    /// server speaks https (NIOSSL) under the same HTTP handler. With `answerBeforeBody` it answers as soon as
+    /// a request's head arrives and reads (and counts) the body afterwards, as a server refusing an upload may.
     static func start(
-        threads: Int = 1, tls: NIOSSLContext? = nil, reply: @escaping @Sendable (Int, Double) -> Reply
+        threads: Int = 1, tls: NIOSSLContext? = nil, answerBeforeBody: Bool = false,
+        reply: @escaping @Sendable (Int, Double) -> Reply
     ) async throws -> TestServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let counter = Counter()
@@ -37,7 +39,8 @@ final class TestServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(Handler(counter: counter, reply: reply))
+                    try channel.pipeline.syncOperations.addHandler(
+                        Handler(counter: counter, answerBeforeBody: answerBeforeBody, reply: reply))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -120,12 +123,14 @@ final class TestServer: Sendable {
         typealias OutboundOut = HTTPServerResponsePart
 
         let counter: Counter
+        let answerBeforeBody: Bool
         let reply: @Sendable (Int, Double) -> Reply
         var keepAlive = true
         var bodyBytes = 0
 
-        init(counter: Counter, reply: @escaping @Sendable (Int, Double) -> Reply) {
+        init(counter: Counter, answerBeforeBody: Bool, reply: @escaping @Sendable (Int, Double) -> Reply) {
             self.counter = counter
+            self.answerBeforeBody = answerBeforeBody
             self.reply = reply
         }
 
@@ -134,10 +139,12 @@ final class TestServer: Sendable {
             case .head(let head):
                 keepAlive = head.isKeepAlive
                 bodyBytes = 0
+                if answerBeforeBody { respond(context: context, reply(counter.next().0, 0)) }
             case .body(let part):
                 bodyBytes += part.readableBytes
             case .end:
                 counter.received(body: bodyBytes)
+                if answerBeforeBody { return }
                 let received = DispatchTime.now().uptimeNanoseconds
                 let (index, elapsed) = counter.next()
                 let answer = reply(index, elapsed)
