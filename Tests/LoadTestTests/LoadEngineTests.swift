@@ -427,37 +427,35 @@ import Testing
     /// A request larger than the socket takes at once: the engine's direct send writes what it can and NIO
     /// writes the rest, so every body arrives whole.
     @Test func aBodyLargerThanTheSocketBufferArrivesWhole() async throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("load-body-\(UUID().uuidString)")
-        let size = 6 * 1024 * 1024
-        try Data(repeating: 0x61, count: size).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
         let server = try await TestServer.start { _, _ in .init() }
-        let result = try await run(server.url) {
-            $0.method = "POST"
-            $0.bodyFile = file.path
-            $0.concurrency = 2
-            $0.requests = 12
-        }
+        let result = try await upload(to: server, concurrency: 2, requests: 12)
         await server.stop()
         #expect(result.metrics.requests == 12 && result.metrics.failed == 0)
-        #expect(server.counter.bodySizes == [Int](repeating: size, count: 12))
+        #expect(server.counter.bodySizes == [Int](repeating: Self.uploadSize, count: 12))
+    }
+
+    /// Bodies bigger than a loopback socket takes at once.
+    static let uploadSize = 6 * 1024 * 1024
+
+    /// POSTs `requests` bodies of `uploadSize` bytes (from a temporary file) to `server`.
+    func upload(to server: TestServer, concurrency: Int, requests: Int) async throws -> LoadTestResult {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("load-body-\(UUID().uuidString)")
+        try Data(repeating: 0x61, count: Self.uploadSize).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        return try await run(server.url) {
+            $0.method = "POST"
+            $0.bodyFile = file.path
+            $0.concurrency = concurrency
+            $0.requests = requests
+        }
     }
 
     /// A server that refuses an upload as soon as it sees the head, and reads the body afterwards: the next
     /// request must not be written into the middle of the previous body still leaving through NIO (it was: the
     /// server answered 400 to the mixed bytes).
     @Test func anAnswerBeforeTheBodyEndsDoesNotInterleaveRequests() async throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("load-body-\(UUID().uuidString)")
-        let size = 6 * 1024 * 1024
-        try Data(repeating: 0x61, count: size).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
         let server = try await TestServer.start(answerBeforeBody: true) { _, _ in .init(status: 413) }
-        let result = try await run(server.url) {
-            $0.method = "POST"
-            $0.bodyFile = file.path
-            $0.concurrency = 1
-            $0.requests = 6
-        }
+        let result = try await upload(to: server, concurrency: 1, requests: 6)
         await server.stop()
         #expect(result.metrics.failed == 0)
         #expect(
@@ -470,7 +468,7 @@ import Testing
             "\(result.metrics.statusCounts) reconnects \(result.metrics.reconnects) opened \(result.metrics.connectionsOpened)"
         )
         let bodies = server.counter.bodySizes
-        #expect(!bodies.isEmpty && bodies.allSatisfy { $0 == size }, "\(bodies)")
+        #expect(!bodies.isEmpty && bodies.allSatisfy { $0 == Self.uploadSize }, "\(bodies)")
     }
 
     /// Each connection is counted once, when its connect completes; a keep-alive run opens exactly `concurrency`.
