@@ -53,6 +53,12 @@ public struct LoadLimits: Sendable, Equatable {
     public func allows(host: String) -> Bool {
         !restrictHosts || Target.isLoopback(host) || allowedHosts.contains(host.lowercased())
     }
+
+    /// A call let through only because `host` is loopback reaches its loopback addresses only, whatever the
+    /// resolver says (`localhost` could be mapped elsewhere); a host named in the allow list resolves freely.
+    func loopbackAddressesOnly(host: String) -> Bool {
+        restrictHosts && !allowedHosts.contains(host.lowercased())
+    }
 }
 
 /// A parsed `http(s)://host:port/path?query` URL.

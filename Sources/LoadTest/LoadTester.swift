@@ -313,12 +313,10 @@ public struct LoadTester: Sendable {
 
     // MARK: files
 
-    /// An agent's call reaches a host named in the allow list wherever it resolves; one let through as loopback
-    /// reaches loopback addresses only.
     func resolve(_ plan: LoadPlan) async throws(BackendError) -> Endpoint {
-        let loopbackOnly = limits.restrictHosts && !limits.allowedHosts.contains(plan.target.host.lowercased())
-        return try await LoadEngine.resolve(
-            plan.target, insecure: plan.insecure, loopbackOnly: loopbackOnly, timeout: plan.timeout)
+        try await LoadEngine.resolve(
+            plan.target, insecure: plan.insecure, loopbackOnly: limits.loopbackAddressesOnly(host: plan.target.host),
+            timeout: plan.timeout)
     }
 
     static func loadBaseline(_ path: String) throws(BackendError) -> LoadBaseline {

@@ -44,6 +44,16 @@ import Testing
         #expect(LoadLimits(restrictHosts: false).allows(host: host))
     }
 
+    /// Which calls connect to loopback addresses only, whatever the resolver says the name is.
+    @Test(arguments: [
+        (true, "localhost", true), (true, "127.0.0.1", true), (true, "API.example.com", false),
+        (false, "localhost", false),
+    ])
+    func loopbackNamesStayOnLoopback(_ restricted: Bool, _ host: String, _ loopbackOnly: Bool) {
+        let limits = LoadLimits(restrictHosts: restricted, allowedHosts: ["api.example.com"])
+        #expect(limits.loopbackAddressesOnly(host: host) == loopbackOnly)
+    }
+
     @Test func refusalNamesTheAllowListAndHappensBeforeAnyTraffic() async {
         // LoadTester.run refuses in LoadPlan.make, before resolving or connecting: nothing is sent.
         do {
