@@ -18,6 +18,10 @@ import Synchronization
 /// Everything here is touched only on `loop` (handlers, timers and callbacks all run there), which is why
 /// the class can be `@unchecked Sendable`: it crosses threads only to be started, stopped and read out,
 /// each time through `loop.execute`/`submit`.
+///
+/// Its stored `var`s and those of `ConnectionHandler` are `@exclusivity(unchecked)`: confined to one thread, and
+/// no access to one of them spans a call that reaches it again. The runtime's dynamic check of every access
+/// cost about a tenth of the engine's user time per request (bench/README.md, "Where the time goes").
 final class LoopWorker: @unchecked Sendable {
     enum Phase { case running, draining, finished }
 
@@ -26,6 +30,8 @@ final class LoopWorker: @unchecked Sendable {
     let endpoint: Endpoint
     let shared: SharedRunState
     let request: ByteBuffer
+    /// The same bytes at a fixed address, for direct sends (no reference counting per request).
+    let requestBytes: UnsafeMutableRawBufferPointer
     let requestSize: Int
     let headRequest: Bool
     let done: EventLoopPromise<Void>
@@ -36,24 +42,24 @@ final class LoopWorker: @unchecked Sendable {
     let drainNanos: UInt64
     let timeoutNanos: UInt64
     let connectionCount: Int
-    var budget: Int
+    @exclusivity(unchecked) var budget: Int
     // Open model: intended send times are start + phase + k * interval.
     let intervalNanos: Double
     let phaseNanos: Double
-    var nextSlot = 0
+    @exclusivity(unchecked) var nextSlot = 0
     let initialBudget: Int
-    var tickPending = false
+    @exclusivity(unchecked) var tickPending = false
 
-    var phase = Phase.running
-    var connections: [ConnectionHandler] = []
-    var idle: [ConnectionHandler] = []
-    var pendingConnects = 0
-    var inFlight = 0
-    var sweepTask: RepeatedTask?
-    var measurement = RunMeasurement()
-    var cpuStart = (user: 0, system: 0)
-    var lastEventNanos: UInt64 = 0
-    var captureRateLimitHeaders = true
+    @exclusivity(unchecked) var phase = Phase.running
+    @exclusivity(unchecked) var connections: [ConnectionHandler] = []
+    @exclusivity(unchecked) var idle: [ConnectionHandler] = []
+    @exclusivity(unchecked) var pendingConnects = 0
+    @exclusivity(unchecked) var inFlight = 0
+    @exclusivity(unchecked) var sweepTask: RepeatedTask?
+    @exclusivity(unchecked) var measurement = RunMeasurement()
+    @exclusivity(unchecked) var cpuStart = (user: 0, system: 0)
+    @exclusivity(unchecked) var lastEventNanos: UInt64 = 0
+    @exclusivity(unchecked) var captureRateLimitHeaders = true
     /// The timeline's last bucket (it never grows during the run).
     let lastSecond: Int
 
@@ -70,6 +76,8 @@ final class LoopWorker: @unchecked Sendable {
         var buffer = ByteBufferAllocator().buffer(capacity: plan.requestBytes.count)
         buffer.writeBytes(plan.requestBytes)
         self.request = buffer
+        self.requestBytes = .allocate(byteCount: plan.requestBytes.count, alignment: 16)
+        self.requestBytes.copyBytes(from: plan.requestBytes)
         self.requestSize = plan.requestBytes.count
         self.headRequest = plan.method == "HEAD"
         self.done = loop.makePromise(of: Void.self)
@@ -97,6 +105,8 @@ final class LoopWorker: @unchecked Sendable {
         lastSecond = seconds - 1
         measurement.timeline = [TimelineBucket](repeating: TimelineBucket(), count: seconds)
     }
+
+    deinit { requestBytes.deallocate() }
 
     // MARK: lifecycle (on the loop)
 
@@ -442,24 +452,24 @@ final class ConnectionHandler: ChannelInboundHandler {
     let descriptor: CInt
     /// Plain HTTP: once connected, requests go out with one `send(2)` (TLS must go through NIOSSL).
     let directWrites: Bool
-    var context: ChannelHandlerContext?
-    var parser = ResponseParser()
-    var inFlight = false
-    var errorCounted = false
-    var pendingError: ErrorClass?
+    @exclusivity(unchecked) var context: ChannelHandlerContext?
+    @exclusivity(unchecked) var parser = ResponseParser()
+    @exclusivity(unchecked) var inFlight = false
+    @exclusivity(unchecked) var errorCounted = false
+    @exclusivity(unchecked) var pendingError: ErrorClass?
     /// Where latency counts from: the send time (closed model) or the intended send time (open model).
-    var origin: UInt64 = 0
-    var sentNanos: UInt64 = 0
-    var openedNanos: UInt64 = 0
+    @exclusivity(unchecked) var origin: UInt64 = 0
+    @exclusivity(unchecked) var sentNanos: UInt64 = 0
+    @exclusivity(unchecked) var openedNanos: UInt64 = 0
     /// The TCP connect finished (until then writes wait in NIO, which sends them when the socket is writable).
-    var established = false
+    @exclusivity(unchecked) var established = false
     /// Writes handed to NIO and not yet done (a connection's first request, a partial send's rest).
-    var queuedInNIO = 0
-    var closing = false
+    @exclusivity(unchecked) var queuedInNIO = 0
+    @exclusivity(unchecked) var closing = false
     /// Between channelActive and channelInactive (kept here: asking the channel costs a call per request).
     /// The descriptor is only written while this is true: NIO closes it just before channelInactive.
-    var active = false
-    var tlsFailed = false
+    @exclusivity(unchecked) var active = false
+    @exclusivity(unchecked) var tlsFailed = false
 
     init(worker: LoopWorker, descriptor: CInt, directWrites: Bool) {
         self.worker = worker
@@ -483,18 +493,25 @@ final class ConnectionHandler: ChannelInboundHandler {
         pendingError = nil
         self.origin = origin
         sentNanos = now
-        guard let context, active, !closing else {
+        guard context != nil, active, !closing else {
             pendingError = .write
             return
         }
+        var written = 0
+        if established && directWrites && queuedInNIO == 0 {
+            written = TCPConnector.send(descriptor, UnsafeRawBufferPointer(worker.requestBytes))
+            if written == worker.requestSize { return }
+        }
+        sendThroughNIO(request, skipping: written)
+    }
+
+    /// Everything but a whole direct send: https, a connection's first request, the rest of a partial send.
+    func sendThroughNIO(_ request: ByteBuffer, skipping written: Int) {
+        guard let context else { return }
         if established {
             guard directWrites else { return context.writeAndFlush(wrapOutboundOut(request), promise: nil) }
             var unsent = request
-            if queuedInNIO == 0 {
-                let written = request.withUnsafeReadableBytes { TCPConnector.send(descriptor, $0) }
-                if written == request.readableBytes { return }
-                unsent.moveReaderIndex(forwardBy: written)
-            }
+            unsent.moveReaderIndex(forwardBy: written)
             // NIO writes what the socket did not take, and sends skip the descriptor until it has: a server
             // that answers before reading the whole body must not get the next request inside that body.
             queuedInNIO += 1
@@ -506,14 +523,14 @@ final class ConnectionHandler: ChannelInboundHandler {
         // The first request of a connection waits in NIO until the connect (and TLS handshake) is done; as with
         // wrk, the closed model's latency counts from when it was written, not from the connect.
         queuedInNIO += 1
-        let written = context.eventLoop.makePromise(of: Void.self)
-        written.futureResult.assumeIsolated().whenComplete { [self] result in
+        let firstWritten = context.eventLoop.makePromise(of: Void.self)
+        firstWritten.futureResult.assumeIsolated().whenComplete { [self] result in
             queuedInNIO -= 1
             guard case .success = result else { return }
             worker.established(self)
             if worker.plan.rate == nil && inFlight { sentNanos = monotonicNanos(); self.origin = sentNanos }
         }
-        context.writeAndFlush(wrapOutboundOut(request), promise: written)
+        context.writeAndFlush(wrapOutboundOut(request), promise: firstWritten)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -19,7 +19,22 @@ struct ResponseParser {
         /// A whole response was read; `consumed` bytes of the buffer belonged to it.
         case complete(consumed: Int)
         /// The bytes are not HTTP; the connection must be dropped.
-        case invalid(String)
+        case invalid(Failure)
+    }
+
+    /// What was wrong, in words (a plain enum keeps `Outcome` free of reference counting on the hot path).
+    enum Failure: String {
+        case notHTTP = "not an HTTP/1.x status line"
+        case badStatusCode = "bad status code"
+        case statusCodeOutOfRange = "status code out of range"
+        case headerWithoutName = "header line without a name"
+        case badContentLength = "bad Content-Length"
+        case lineTooLong = "a line is over 16 KiB"
+        case badChunkSize = "bad chunk size"
+        case emptyChunkSize = "empty chunk size"
+        case chunkSizeTooLarge = "chunk size too large"
+        case chunkDataWithoutCRLF = "chunk data is not followed by CRLF"
+        case parserState = "parser state"
     }
 
     enum State: Equatable {
@@ -87,13 +102,13 @@ struct ResponseParser {
                 if byte == 0x0A {
                     state = .chunkSizeLine
                 } else if byte != 0x0D {
-                    return .invalid("chunk data is not followed by CRLF")
+                    return .invalid(.chunkDataWithoutCRLF)
                 }
             case .untilClose:
                 index = count
             case .statusLine, .headerLine, .chunkSizeLine, .trailerLine:
                 let end = Self.index(of: 0x0A, in: bytes, from: index)
-                if line.count + (end - index) > Self.maxLineLength { return .invalid("a line is over 16 KiB") }
+                if line.count + (end - index) > Self.maxLineLength { return .invalid(.lineTooLong) }
                 if end == count {
                     line.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<end]))
                     return .incomplete
@@ -143,13 +158,13 @@ struct ResponseParser {
             for byte in line {
                 guard let digit = Self.hexValue(byte) else {
                     if byte == 0x3B || byte == 0x20 || byte == 0x09 { break }  // chunk extensions
-                    return .invalid("bad chunk size")
+                    return .invalid(.badChunkSize)
                 }
                 size = size &* 16 &+ digit
                 digits += 1
-                if digits > 15 { return .invalid("chunk size too large") }
+                if digits > 15 { return .invalid(.chunkSizeTooLarge) }
             }
-            if digits == 0 { return .invalid("empty chunk size") }
+            if digits == 0 { return .invalid(.emptyChunkSize) }
             if size == 0 {
                 state = .trailerLine
             } else {
@@ -160,7 +175,7 @@ struct ResponseParser {
         case .trailerLine:
             return line.isEmpty ? .complete(consumed: 0) : .incomplete
         default:
-            return .invalid("parser state")
+            return .invalid(.parserState)
         }
     }
 
@@ -168,47 +183,94 @@ struct ResponseParser {
         // HTTP/1.x SSS reason
         guard line.count >= 12, line[0] == 0x48, line[1] == 0x54, line[2] == 0x54, line[3] == 0x50, line[4] == 0x2F,
             line[5] == 0x31, line[6] == 0x2E, line[8] == 0x20
-        else { return .invalid("not an HTTP/1.x status line") }
+        else { return .invalid(.notHTTP) }
         keepAlive = line[7] == 0x31
         var code = 0
         for offset in 9..<12 {
             let byte = line[offset]
-            guard byte >= 0x30 && byte <= 0x39 else { return .invalid("bad status code") }
+            guard byte >= 0x30 && byte <= 0x39 else { return .invalid(.badStatusCode) }
             code = code * 10 + Int(byte - 0x30)
         }
-        guard code >= 100 && code <= 599 else { return .invalid("status code out of range") }
+        guard code >= 100 && code <= 599 else { return .invalid(.statusCodeOutOfRange) }
         status = code
         state = .headerLine
         return .incomplete
     }
 
+    /// Only four names matter (and rate-limit names when capturing); a line is told apart by its name's length
+    /// and first letter before any byte-by-byte comparison, so most lines cost a colon search and nothing else.
     private mutating func headerLine(_ line: UnsafeRawBufferPointer) -> Outcome {
-        let colon = Self.index(of: 0x3A, in: line, from: 0)
-        guard colon > 0 && colon < line.count else { return .invalid("header line without a name") }
-        if Self.nameIs(line, colon, "content-length") {
-            var value = 0
-            var digits = 0
-            for byte in line[(colon + 1)...] where byte != 0x20 && byte != 0x09 {
-                guard byte >= 0x30 && byte <= 0x39, digits < 18 else { return .invalid("bad Content-Length") }
-                value = value * 10 + Int(byte - 0x30)
-                digits += 1
-            }
-            guard digits > 0 else { return .invalid("empty Content-Length") }
+        // Names are short: a plain loop finds the colon sooner than a call to memchr.
+        var colon = 0
+        while colon < line.count && line[colon] != 0x3A { colon += 1 }
+        guard colon > 0 && colon < line.count else { return .invalid(.headerWithoutName) }
+        switch (colon, line[0] | 0x20) {
+        case (14, 0x63) where Self.nameIs(line, colon, "content-length"):  // c
+            guard let value = Self.decimalValue(line, from: colon + 1) else { return .invalid(.badContentLength) }
             contentLength = value
-        } else if Self.nameIs(line, colon, "transfer-encoding") {
-            chunked = Self.valueContains(line, colon, "chunked")
-        } else if Self.nameIs(line, colon, "connection") {
-            if Self.valueContains(line, colon, "close") {
-                keepAlive = false
-            } else if Self.valueContains(line, colon, "keep-alive") {
-                keepAlive = true
+        case (10, 0x63) where Self.nameIs(line, colon, "connection"):
+            switch Self.firstToken(line, from: colon + 1) {
+            case .close: keepAlive = false
+            case .keepAlive: keepAlive = true
+            case .other:
+                if Self.valueContains(line, colon, "close") {
+                    keepAlive = false
+                } else if Self.valueContains(line, colon, "keep-alive") {
+                    keepAlive = true
+                }
             }
-        } else if captureRateLimitHeaders, !captureOnly429 || status == 429, Self.isRateLimitHeader(line, colon) {
-            let name = String(decoding: line[..<colon], as: UTF8.self)
-            let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingSpaces
-            rateLimitHeaders.append((name, value))
+        case (17, 0x74) where Self.nameIs(line, colon, "transfer-encoding"):  // t
+            chunked = Self.valueContains(line, colon, "chunked")
+        case (_, 0x72), (_, 0x78):  // r, x: Retry-After, RateLimit-*, X-RateLimit-*
+            if captureRateLimitHeaders, !captureOnly429 || status == 429, Self.isRateLimitHeader(line, colon) {
+                let name = String(decoding: line[..<colon], as: UTF8.self)
+                let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingSpaces
+                rateLimitHeaders.append((name, value))
+            }
+        default:
+            break
         }
         return .incomplete
+    }
+
+    /// A Content-Length value: digits between optional spaces; nil when empty, not a number or absurdly long.
+    static func decimalValue(_ line: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        var index = start
+        while index < line.count && (line[index] == 0x20 || line[index] == 0x09) { index += 1 }
+        var value = 0
+        var digits = 0
+        while index < line.count {
+            let digit = line[index] &- 0x30
+            guard digit < 10 else { break }
+            value = value &* 10 &+ Int(digit)
+            digits += 1
+            index += 1
+        }
+        while index < line.count && (line[index] == 0x20 || line[index] == 0x09) { index += 1 }
+        guard digits > 0, digits <= 18, index == line.count else { return nil }
+        return value
+    }
+
+    enum ConnectionToken { case close, keepAlive, other }
+
+    /// The usual Connection values (`close`, `keep-alive`) read in place; a list or anything else is `other`.
+    static func firstToken(_ line: UnsafeRawBufferPointer, from start: Int) -> ConnectionToken {
+        var index = start
+        while index < line.count && (line[index] == 0x20 || line[index] == 0x09) { index += 1 }
+        var end = line.count
+        while end > index && (line[end - 1] == 0x20 || line[end - 1] == 0x09) { end -= 1 }
+        let value = UnsafeRawBufferPointer(rebasing: line[index..<end])
+        if equalsIgnoringCase(value, "close") { return .close }
+        if equalsIgnoringCase(value, "keep-alive") { return .keepAlive }
+        return .other
+    }
+
+    /// Case-insensitive comparison of all of `bytes` with a lower-case ASCII word.
+    static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ word: StaticString) -> Bool {
+        guard bytes.count == word.utf8CodeUnitCount else { return false }
+        let expected = word.utf8Start
+        for offset in 0..<bytes.count where bytes[offset] | 0x20 != expected[offset] { return false }
+        return true
     }
 
     private mutating func headersEnded() -> Outcome {

@@ -73,7 +73,28 @@ import Testing
     }
 
     @Test(arguments: [
-        "SSH-2.0-OpenSSH\r\n\r\n", "HTTP/1.1 2x0 OK\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
+        ("HTTP/1.1", "Connection: close", false), ("HTTP/1.1", "connection:Close ", false),
+        ("HTTP/1.1", "Connection: keep-alive", true), ("HTTP/1.0", "CONNECTION: Keep-Alive", true),
+        ("HTTP/1.0", "Connection: Upgrade", false), ("HTTP/1.1", "Connection: Upgrade, close", false),
+        ("HTTP/1.0", "Connection: keep-alive, Upgrade", true), ("HTTP/1.1", "Connections: close", true),
+    ])
+    func connectionHeaderDecidesKeepAlive(version: String, line: String, keepAlive: Bool) {
+        let (outcome, parser) = feed("\(version) 200 OK\r\n\(line)\r\nContent-Length: 0\r\n\r\n", step: 1000)
+        #expect(outcome != .incomplete)
+        #expect(parser.keepAlive == keepAlive)
+    }
+
+    @Test(arguments: ["Content-Length: 3", "content-length:3", "CONTENT-LENGTH: \t3 "])
+    func contentLengthIsReadWithOptionalSpaces(line: String) {
+        let text = "HTTP/1.1 200 OK\r\n\(line)\r\n\r\nabcNEXT"
+        #expect(feed(text, step: 1000).0 == .complete(consumed: text.utf8.count - 4))
+    }
+
+    @Test(arguments: [
+        "SSH-2.0-OpenSSH\r\n\r\n", "HTTP/1.1 200 OK\r\nNo colon here\r\n\r\n", "HTTP/1.1 200 OK\r\n: empty\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: 5 5\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: \r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: 1234567890123456789\r\n\r\n", "HTTP/1.1 2x0 OK\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
     ])
     func garbageIsAParseError(text: String) {
