@@ -7,14 +7,26 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 scripts/install-deps.sh --test
 
+# Whatever the build and the tests put in a temporary folder (test fixtures, grill sessions, pytest's
+# tmp_path, SwiftPM's scratch folders) goes under one folder, removed when the run ends however it ends.
+TMPDIR=$(mktemp -d /tmp/senior-backend-tests.XXXXXX)
+chmod 1777 "$TMPDIR"
+export TMPDIR
+cluster=""
+cleanup() {
+  if [ -n "$cluster" ]; then scripts/pg-cluster.sh stop "$cluster"; fi
+  rm -rf "$TMPDIR"
+}
+trap cleanup EXIT
+
 echo "== swift format lint"
 swift format lint --strict --recursive Sources Tests Package.swift
 
 echo "== swift build (release)"
 swift build -c release --static-swift-stdlib
 echo "== PostgreSQL 15 test cluster"
+# Under /tmp itself: the server's Unix socket path must stay short.
 cluster=$(mktemp -d /tmp/senior-backend-pg.XXXXXX)
-trap 'scripts/pg-cluster.sh stop "$cluster"' EXIT
 SENIOR_BACKEND_TEST_PG=$(scripts/pg-cluster.sh start "$cluster")
 export SENIOR_BACKEND_TEST_PG
 
