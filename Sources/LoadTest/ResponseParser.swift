@@ -66,7 +66,7 @@ struct ResponseParser {
 
     mutating func reset() {
         state = .statusLine
-        line.removeAll(keepingCapacity: true)
+        if !line.isEmpty { line.removeAll(keepingCapacity: true) }
         remaining = 0
         status = 0
         keepAlive = true
@@ -108,19 +108,17 @@ struct ResponseParser {
                 index = count
             case .statusLine, .headerLine, .chunkSizeLine, .trailerLine:
                 let end = Self.index(of: 0x0A, in: bytes, from: index)
-                if line.count + (end - index) > Self.maxLineLength { return .invalid(.lineTooLong) }
-                if end == count {
-                    line.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<end]))
-                    return .incomplete
-                }
                 let outcome: Outcome
-                if line.isEmpty {
+                if end < count && line.isEmpty {
                     // The whole line is in this read (the usual case): read it where it is.
+                    if end - index > Self.maxLineLength { return .invalid(.lineTooLong) }
                     var lineEnd = end
                     if lineEnd > index && bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
                     outcome = lineEnded(UnsafeRawBufferPointer(rebasing: bytes[index..<lineEnd]))
                 } else {
+                    if line.count + (end - index) > Self.maxLineLength { return .invalid(.lineTooLong) }
                     line.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<end]))
+                    if end == count { return .incomplete }
                     if line.last == 0x0D { line.removeLast() }
                     // Swapped out (no copy) so that reading it does not overlap mutating the parser.
                     var gathered: [UInt8] = []
@@ -200,9 +198,7 @@ struct ResponseParser {
     /// Only four names matter (and rate-limit names when capturing); a line is told apart by its name's length
     /// and first letter before any byte-by-byte comparison, so most lines cost a colon search and nothing else.
     private mutating func headerLine(_ line: UnsafeRawBufferPointer) -> Outcome {
-        // Names are short: a plain loop finds the colon sooner than a call to memchr.
-        var colon = 0
-        while colon < line.count && line[colon] != 0x3A { colon += 1 }
+        let colon = Self.index(of: 0x3A, in: line, from: 0)
         guard colon > 0 && colon < line.count else { return .invalid(.headerWithoutName) }
         switch (colon, line[0] | 0x20) {
         case (14, 0x63) where Self.nameIs(line, colon, "content-length"):  // c
@@ -223,14 +219,19 @@ struct ResponseParser {
             chunked = Self.valueContains(line, colon, "chunked")
         case (_, 0x72), (_, 0x78):  // r, x: Retry-After, RateLimit-*, X-RateLimit-*
             if captureRateLimitHeaders, !captureOnly429 || status == 429, Self.isRateLimitHeader(line, colon) {
-                let name = String(decoding: line[..<colon], as: UTF8.self)
-                let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingSpaces
-                rateLimitHeaders.append((name, value))
+                keepRateLimitHeader(line, colon)
             }
         default:
             break
         }
         return .incomplete
+    }
+
+    /// Out of line: the strings it makes would otherwise cost every header line a larger stack frame.
+    @inline(never) private mutating func keepRateLimitHeader(_ line: UnsafeRawBufferPointer, _ colon: Int) {
+        let name = String(decoding: line[..<colon], as: UTF8.self)
+        let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingSpaces
+        rateLimitHeaders.append((name, value))
     }
 
     /// A Content-Length value: digits between optional spaces; nil when empty, not a number or absurdly long.
