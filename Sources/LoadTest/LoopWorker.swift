@@ -544,7 +544,12 @@ final class ConnectionHandler: ChannelInboundHandler {
         switch parser.parse(buffer) {
         case .incomplete:
             return
-        case .complete:
+        case .complete(let consumed):
+            // Bytes past the end of the reply (say a body longer than its Content-Length): the connection's
+            // framing is broken, so the request failed, however well the rest of it parsed.
+            guard consumed == buffer.readableBytes || ResponseParser.onlyLineBreaks(buffer, from: consumed) else {
+                return worker.failed(self, .parse)
+            }
             worker.responded(self, keepAlive: parser.keepAlive)
         case .invalid:
             worker.failed(self, .parse)

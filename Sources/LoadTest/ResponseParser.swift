@@ -139,6 +139,13 @@ struct ResponseParser {
         return .incomplete
     }
 
+    /// True when the bytes of `buffer` from `start` on are only CR and LF (tolerated between responses).
+    static func onlyLineBreaks(_ buffer: ByteBuffer, from start: Int) -> Bool {
+        buffer.withUnsafeReadableBytes { bytes in
+            bytes[start...].allSatisfy { $0 == 0x0D || $0 == 0x0A }
+        }
+    }
+
     /// The connection closed: a body that runs until close is complete, anything else was cut short.
     func endOfStream() -> Bool { state == .untilClose }
 

@@ -13,6 +13,8 @@ final class TestServer: Sendable {
         var close = false
         var chunked = false
         var body = "ok"
+        /// The Content-Length to declare when it should not be the body's (a broken server).
+        var declaredLength: Int?
     }
 
     let group: MultiThreadedEventLoopGroup
@@ -167,7 +169,9 @@ final class TestServer: Sendable {
             for (name, value) in answer.headers { headers.add(name: name, value: value) }
             let close = answer.close || !keepAlive
             if close { headers.add(name: "Connection", value: "close") }
-            if !answer.chunked { headers.add(name: "Content-Length", value: "\(answer.body.utf8.count)") }
+            if !answer.chunked {
+                headers.add(name: "Content-Length", value: "\(answer.declaredLength ?? answer.body.utf8.count)")
+            }
             let head = HTTPResponseHead(
                 version: .http1_1, status: HTTPResponseStatus(statusCode: answer.status), headers: headers)
             context.write(wrapOutboundOut(.head(head)), promise: nil)
