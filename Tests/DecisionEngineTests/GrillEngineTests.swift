@@ -5,7 +5,8 @@ import GrillSession
 import Testing
 import ToolCatalog
 
-@Suite struct GrillEngineTests {
+/// A class so that each test's session folder is removed when the test ends (deinit).
+@Suite final class GrillEngineTests {
     let directory: String
     let engine: GrillEngine
 
@@ -17,6 +18,8 @@ import ToolCatalog
             store: GrillStore(directory: directory), decider: base.decider, nextSpecialist: base.nextSpecialist,
             today: { "2026-11-25" })
     }
+
+    deinit { try? FileManager.default.removeItem(atPath: directory) }
 
     /// The answers of a small TypeScript team, one question at a time.
     static let walk: [(Int, @Sendable (inout DecideRequest) -> Void)] = [

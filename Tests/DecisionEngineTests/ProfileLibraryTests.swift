@@ -4,10 +4,16 @@ import Foundation
 import Testing
 import ToolCatalog
 
-@Suite struct ProfileLibraryTests {
+/// A class so that the folders a test makes are removed when it ends (deinit).
+@Suite final class ProfileLibraryTests {
+    var folders: [String] = []
+
+    deinit { for path in folders { try? FileManager.default.removeItem(atPath: path) } }
+
     func folder(_ files: [String: String]) throws -> String {
         let path = NSTemporaryDirectory() + "profiles-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        folders.append(path)
         for (name, text) in files { try text.write(toFile: path + "/" + name, atomically: true, encoding: .utf8) }
         return path
     }

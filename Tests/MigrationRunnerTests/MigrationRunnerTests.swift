@@ -6,13 +6,16 @@ import PostgresTestSupport
 import Testing
 
 /// The runner against the test cluster: ledger, dry run, failures, drift, rollback, lock.
-@Suite struct MigrationRunnerTests {
+@Suite final class MigrationRunnerTests {
     let folder: String
 
     init() throws {
         folder = NSTemporaryDirectory() + "migrations-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     }
+
+    /// A class so that each test's migrations folder is removed when the test ends.
+    deinit { try? FileManager.default.removeItem(atPath: folder) }
 
     func write(_ name: String, _ text: String) throws -> String {
         let path = folder + "/" + name

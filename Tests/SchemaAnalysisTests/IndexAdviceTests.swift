@@ -136,6 +136,7 @@ import Testing
         let database = try TestDatabase("erd", script: Self.setup)
         defer { database.drop() }
         let folder = NSTemporaryDirectory() + "analyze-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         var request = AnalyzeRequest(connection: database.url)
         request.suggestIndexes = true
         request.queries = [Self.workload[0]]

@@ -56,7 +56,11 @@ import Testing
         let tool = try #require(Self.catalog.tool(named: name))
         let outputValidator = JSONSchemaValidator(schema: tool.outputSchema, rootName: "result")
         var databases: [TestDatabase] = []
-        defer { databases.forEach { $0.drop() } }
+        var scratch: [String] = []
+        defer {
+            databases.forEach { $0.drop() }
+            for path in scratch { try? FileManager.default.removeItem(atPath: path) }
+        }
         for var example in tool.inputSchema["examples"]?.arrayValue ?? [] {
             // Tools that connect to PostgreSQL run their examples against the test cluster.
             if case .object(var arguments) = example, arguments["connection"] != nil {
@@ -67,6 +71,7 @@ import Testing
                 // Migration examples get a folder holding one harmless migration.
                 if arguments["files"] != nil {
                     let folder = NSTemporaryDirectory() + "contract-\(UUID().uuidString)"
+                    scratch.append(folder)
                     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                     try "SELECT 1;".write(
                         toFile: folder + "/20260101000000_noop.up.sql", atomically: true, encoding: .utf8)
@@ -77,6 +82,7 @@ import Testing
                 // Plan examples get a target schema file.
                 if arguments["target"] != nil {
                     let target = NSTemporaryDirectory() + "contract-target-\(UUID().uuidString).sql"
+                    scratch.append(target)
                     try "CREATE TABLE contract_example (id bigint PRIMARY KEY);".write(
                         toFile: target, atomically: true, encoding: .utf8)
                     arguments["target"] = .string(target)
@@ -86,6 +92,7 @@ import Testing
             // Scaffold examples get a small spec (or routes folder, or the test cluster) and a fresh output.
             if case .object(var arguments) = example, name == "scaffold" {
                 let folder = NSTemporaryDirectory() + "contract-scaffold-\(UUID().uuidString)"
+                scratch.append(folder)
                 try FileManager.default.createDirectory(atPath: folder + "/routes", withIntermediateDirectories: true)
                 try """
                 openapi: 3.0.3
