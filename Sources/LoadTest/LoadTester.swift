@@ -141,7 +141,10 @@ public struct LoadTester: Sendable {
         let noHandshake = all.requests == 0 && all.errors.tls > 0
         let unreachable = noConnection || noHandshake
         let regressions = comparison?.regressions ?? []
-        let passed = expectations.allSatisfy(\.passed) && regressions.isEmpty && !unreachable
+        // Connected, but not one reply in the measured window was a valid response (all broken, reset, late or
+        // still out): nothing about the server was measured, so the run fails whatever the thresholds say.
+        let unanswered = !unreachable && (metrics.requests == 0 || compareMetrics?.requests == 0)
+        let passed = expectations.allSatisfy(\.passed) && regressions.isEmpty && !unreachable && !unanswered
 
         var result = LoadTestResult(
             passed: passed, status: unreachable ? "unreachable" : (passed ? "passed" : "failed"),
@@ -285,6 +288,17 @@ public struct LoadTester: Sendable {
             headers: measurement.rateLimitHeaders.keys.sorted().compactMap { measurement.rateLimitHeaders[$0] })
     }
 
+    /// The error classes that occurred and the requests left unanswered, in words ("parse 30, unfinished 2").
+    static func outcomes(_ metrics: LoadTestResult.Metrics) -> String {
+        let errors = metrics.errors
+        let counts = [
+            ("connect", errors.connect), ("timeout", errors.timeout), ("read", errors.read), ("write", errors.write),
+            ("parse", errors.parse), ("tls", errors.tls), ("unfinished", metrics.unfinished),
+        ]
+        let seen = counts.filter { $0.1 > 0 }.map { "\($0.0) \($0.1)" }
+        return seen.isEmpty ? "no request completed" : seen.joined(separator: ", ")
+    }
+
     static func nextStep(_ result: LoadTestResult) -> String {
         if result.status == "unreachable" {
             if let failure = result.metrics.tlsFailure {
@@ -292,6 +306,12 @@ public struct LoadTester: Sendable {
                     "No TLS handshake succeeded at \(result.target) (\(failure)): fix the certificate, or pass insecure for a test server you trust, then run again."
             }
             return "Nothing answered at \(result.target): start the server or fix the URL, then run again."
+        }
+        var sides = [(target: result.target, metrics: result.metrics)]
+        if let target = result.compareTarget, let metrics = result.compareMetrics { sides.append((target, metrics)) }
+        if let side = sides.first(where: { $0.metrics.requests == 0 }) {
+            return
+                "Not one request got a valid response from \(side.target) (\(Self.outcomes(side.metrics))): look at what it sends (curl -v), then run again."
         }
         if let failed = result.expectations.first(where: { !$0.passed }) {
             return "Fix what \(failed.name) found (\(failed.detail)), then run the same load again."

@@ -15,7 +15,8 @@ struct LoadTestCommand: AsyncParsableCommand {
             load-test https://127.0.0.1:8443/ -k                            (https, certificate not verified)
             A person may target any host; the caps on duration (SENIOR_BACKEND_LOAD_MAX_DURATION, default 60 s) and \
             concurrency (SENIOR_BACKEND_LOAD_MAX_CONCURRENCY, default 256) still hold. Exit status: 0 passed, 1 an \
-            expectation, threshold or comparison failed, 2 bad input, refused, or nothing could be reached.
+            expectation, threshold or comparison failed or not one request got a valid response, 2 bad input, \
+            refused, or nothing could be reached.
             """
     )
 
