@@ -5,6 +5,7 @@ import http.server
 import json
 import os
 import pathlib
+import socket
 import ssl
 import subprocess
 import threading
@@ -65,6 +66,33 @@ def https_server(tmp_path_factory):
     httpd.shutdown()
 
 
+@pytest.fixture(scope="module")
+def overlong_server():
+    """Answers every request with a body longer than its Content-Length (2 declared, 7 sent)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve(connection):
+        with connection:
+            pending = b""
+            while data := connection.recv(65536):
+                pending += data
+                while b"\r\n\r\n" in pending:
+                    _, pending = pending.split(b"\r\n\r\n", 1)
+                    connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokEXTRA")
+
+    def accept():
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=serve, args=(connection,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    listener.close()
+
+
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([BIN, "load-test", *args], capture_output=True, timeout=60, text=True)
 
@@ -82,6 +110,15 @@ def test_expect_status_fails_with_exit_1(server):
                "--expect-status", "400")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "expect_status" in done.stdout
+
+
+def test_broken_replies_only_fail_the_run_with_exit_1(overlong_server):
+    done = run(overlong_server, "--concurrency", "1", "--requests", "20", "--json")
+    assert done.returncode == 1, done.stdout + done.stderr
+    result = json.loads(done.stdout)
+    assert result["status"] == "failed" and not result["passed"]
+    assert result["metrics"]["requests"] == 0 and result["metrics"]["errors"]["parse"] == 20
+    assert "Not one request got a valid response" in result["next_step"] and "parse 20" in result["next_step"]
 
 
 def test_rate_limit_and_secret_header(server):
