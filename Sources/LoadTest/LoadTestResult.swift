@@ -125,6 +125,8 @@ public struct LoadTestResult: Codable, Sendable {
         public var percentileCurve: [CurvePoint]
         /// The first TLS handshake failure, in words (https only).
         public var tlsFailure: String?
+        /// The first reply that was not valid HTTP/1.1, in words.
+        public var parseFailure: String?
 
         enum CodingKeys: String, CodingKey {
             case requests, failed
@@ -144,6 +146,7 @@ public struct LoadTestResult: Codable, Sendable {
             case timeline
             case percentileCurve = "percentile_curve"
             case tlsFailure = "tls_failure"
+            case parseFailure = "parse_failure"
         }
 
         public func count(status: Int) -> Int { statusCounts.first { $0.status == status }?.count ?? 0 }
@@ -258,7 +261,8 @@ extension RunMeasurement {
                 userS: Double(cpuUserMicros) / 1e6, systemS: Double(cpuSystemMicros) / 1e6,
                 percentOfOneCore: elapsed > 0 ? cpuTotal / 1e6 / max(elapsed + warmup, 1e-9) * 100 : 0,
                 microsPerRequest: attempts > 0 ? cpuTotal / Double(attempts) : 0),
-            timeline: Array(seconds.prefix(lastBusy + 1)), percentileCurve: curve, tlsFailure: tlsFailure)
+            timeline: Array(seconds.prefix(lastBusy + 1)), percentileCurve: curve, tlsFailure: tlsFailure,
+            parseFailure: parseFailure)
     }
 
     /// Rounds of the same URL added together: counts sum, elapsed times add, timelines follow each other.

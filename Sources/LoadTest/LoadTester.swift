@@ -295,7 +295,9 @@ public struct LoadTester: Sendable {
             ("connect", errors.connect), ("timeout", errors.timeout), ("read", errors.read), ("write", errors.write),
             ("parse", errors.parse), ("tls", errors.tls), ("unfinished", metrics.unfinished),
         ]
-        let seen = counts.filter { $0.1 > 0 }.map { "\($0.0) \($0.1)" }
+        let seen = counts.filter { $0.1 > 0 }.map { name, count in
+            "\(name) \(count)" + (name == "parse" ? metrics.parseFailure.map { ": \($0)" } ?? "" : "")
+        }
         return seen.isEmpty ? "no request completed" : seen.joined(separator: ", ")
     }
 
@@ -310,8 +312,13 @@ public struct LoadTester: Sendable {
         var sides = [(target: result.target, metrics: result.metrics)]
         if let target = result.compareTarget, let metrics = result.compareMetrics { sides.append((target, metrics)) }
         if let side = sides.first(where: { $0.metrics.requests == 0 }) {
+            // A TLS server asked in plain HTTP often just closes the connection.
+            let closedOnly = side.metrics.errors.read > 0 && side.metrics.errors.read == side.metrics.failed
+            let hint =
+                closedOnly && side.target.hasPrefix("http://")
+                ? " (an https server closes like this: try https://)" : ""
             return
-                "Not one request got a valid response from \(side.target) (\(Self.outcomes(side.metrics))): look at what it sends (curl -v), then run again."
+                "Not one request got a valid response from \(side.target) (\(Self.outcomes(side.metrics)))\(hint): look at what it sends (curl -v), then run again."
         }
         if let failed = result.expectations.first(where: { !$0.passed }) {
             return "Fix what \(failed.name) found (\(failed.detail)), then run the same load again."

@@ -380,6 +380,14 @@ final class LoopWorker: @unchecked Sendable {
         if measurement.tlsFailure == nil { measurement.tlsFailure = TLSFailure.describe(error) }
     }
 
+    /// A reply on `handler` was not valid HTTP/1.1: the first reason is kept for the report.
+    func parseFailed(_ handler: ConnectionHandler, _ failure: ResponseParser.Failure) {
+        if handler.inFlight && !handler.errorCounted && measurement.parseFailure == nil {
+            measurement.parseFailure = failure.rawValue
+        }
+        failed(handler, .parse)
+    }
+
     /// A request failed on `handler` in a way the handler saw (parse error, reset); the connection closes.
     func failed(_ handler: ConnectionHandler, _ kind: ErrorClass) {
         guard handler.inFlight, !handler.errorCounted else {
@@ -548,11 +556,11 @@ final class ConnectionHandler: ChannelInboundHandler {
             // Bytes past the end of the reply (say a body longer than its Content-Length): the connection's
             // framing is broken, so the request failed, however well the rest of it parsed.
             guard consumed == buffer.readableBytes || ResponseParser.onlyLineBreaks(buffer, from: consumed) else {
-                return worker.failed(self, .parse)
+                return worker.parseFailed(self, .bytesPastEnd)
             }
             worker.responded(self, keepAlive: parser.keepAlive)
-        case .invalid:
-            worker.failed(self, .parse)
+        case .invalid(let failure):
+            worker.parseFailed(self, failure)
         }
     }
 

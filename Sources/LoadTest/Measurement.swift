@@ -78,6 +78,8 @@ struct RunMeasurement: Sendable {
     var lastBeforeFirst429Nanos: UInt64 = 0
     /// The first TLS handshake failure, in words.
     var tlsFailure: String?
+    /// The first reply that was not valid HTTP/1.1, in words.
+    var parseFailure: String?
     /// First value seen of each rate-limit header, by lower-case name.
     var rateLimitHeaders: [String: String] = [:]
     var cpuUserMicros = 0
@@ -122,6 +124,7 @@ struct RunMeasurement: Sendable {
         if let time = other.first429Nanos { first429Nanos = min(first429Nanos ?? time, time) }
         beforeFirst429 += other.beforeFirst429
         if tlsFailure == nil { tlsFailure = other.tlsFailure }
+        if parseFailure == nil { parseFailure = other.parseFailure }
         rateLimitHeaders.merge(other.rateLimitHeaders) { first, _ in first }
         cpuUserMicros += other.cpuUserMicros
         cpuSystemMicros += other.cpuSystemMicros

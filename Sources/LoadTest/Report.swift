@@ -51,6 +51,7 @@ extension LoadTestResult {
                 "Errors: connect \(errors.connect), timeout \(errors.timeout), read \(errors.read), write \(errors.write), parse \(errors.parse), tls \(errors.tls). "
         }
         if let failure = metrics.tlsFailure { text += "TLS: \(failure). " }
+        if let failure = metrics.parseFailure { text += "Not HTTP/1.1: \(failure). " }
         if metrics.reconnects > 0 { text += "Reconnects \(metrics.reconnects). " }
         if metrics.lateSends > 0 || metrics.unsent > 0 {
             text += "Sent late \(metrics.lateSends), never sent \(metrics.unsent). "

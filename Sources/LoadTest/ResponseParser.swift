@@ -25,6 +25,8 @@ struct ResponseParser {
     /// What was wrong, in words (a plain enum keeps `Outcome` free of reference counting on the hot path).
     enum Failure: String {
         case notHTTP = "not an HTTP/1.x status line"
+        case tlsRecord = "the server answered with TLS (use https://)"
+        case bytesPastEnd = "bytes past the end of a reply (a body longer than its Content-Length?)"
         case badStatusCode = "bad status code"
         case statusCodeOutOfRange = "status code out of range"
         case headerWithoutName = "header line without a name"
@@ -118,7 +120,13 @@ struct ResponseParser {
                 } else {
                     if line.count + (end - index) > Self.maxLineLength { return .invalid(.lineTooLong) }
                     line.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<end]))
-                    if end == count { return .incomplete }
+                    if end == count {
+                        // Bytes that cannot begin "HTTP/1." fail now, not when a line ends (it may never end).
+                        if state == .statusLine && !Self.couldBeginStatusLine(line) {
+                            return .invalid(line.withUnsafeBytes { Self.notHTTP($0) })
+                        }
+                        return .incomplete
+                    }
                     if line.last == 0x0D { line.removeLast() }
                     // Swapped out (no copy) so that reading it does not overlap mutating the parser.
                     var gathered: [UInt8] = []
@@ -144,6 +152,18 @@ struct ResponseParser {
         buffer.withUnsafeReadableBytes { bytes in
             bytes[start...].allSatisfy { $0 == 0x0D || $0 == 0x0A }
         }
+    }
+
+    /// Why bytes are not an HTTP/1.x status line: a TLS record (an https port asked in plain HTTP) or anything else.
+    static func notHTTP(_ line: UnsafeRawBufferPointer) -> Failure {
+        line.count >= 2 && (line[0] == 0x15 || line[0] == 0x16) && line[1] == 0x03 ? .tlsRecord : .notHTTP
+    }
+
+    /// True when `line` is a prefix of "HTTP/1." or begins with it (or is the CR of a stray line break).
+    static func couldBeginStatusLine(_ line: [UInt8]) -> Bool {
+        if line == [0x0D] { return true }
+        let expected: [UInt8] = Array("HTTP/1.".utf8)
+        return line.prefix(expected.count).elementsEqual(expected.prefix(min(line.count, expected.count)))
     }
 
     /// The connection closed: a body that runs until close is complete, anything else was cut short.
@@ -188,7 +208,7 @@ struct ResponseParser {
         // HTTP/1.x SSS reason
         guard line.count >= 12, line[0] == 0x48, line[1] == 0x54, line[2] == 0x54, line[3] == 0x50, line[4] == 0x2F,
             line[5] == 0x31, line[6] == 0x2E, line[8] == 0x20
-        else { return .invalid(.notHTTP) }
+        else { return .invalid(Self.notHTTP(line)) }
         keepAlive = line[7] == 0x31
         var code = 0
         for offset in 9..<12 {

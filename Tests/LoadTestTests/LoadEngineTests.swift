@@ -134,6 +134,7 @@ import Testing
             #expect(result.metrics.errors.parse >= 10)
             // No thresholds: a run passes while some replies were valid, and fails when none were.
             #expect(result.passed == (result.metrics.requests > 0))
+            #expect(result.metrics.parseFailure?.contains("bytes past the end of a reply") == true)
         } else {
             #expect(result.metrics.errors.parse == 0)
         }

@@ -72,6 +72,21 @@ import Testing
         #expect(parser.rateLimitHeaders.first?.value == "30")
     }
 
+    /// A reply that cannot begin "HTTP/1." fails at once, even without a line end (a binary protocol may never
+    /// send one), a TLS record saying so; a prefix of it, or the CR of a stray line break, waits for more.
+    @Test(arguments: [
+        ("\u{0}\u{0}\u{12}\u{4}\u{0}", ResponseParser.Outcome.invalid(.notHTTP)),
+        ("\u{15}\u{3}\u{1}\u{0}\u{2}", .invalid(.tlsRecord)),
+        ("\u{15}\u{3}\u{1}\u{0}\u{2}\u{2}\u{46}\n", .invalid(.tlsRecord)),
+        ("HTTX", .invalid(.notHTTP)), ("HTTP/2 200", .invalid(.notHTTP)), ("HTT", .incomplete),
+        ("HTTP/1.1 20", .incomplete),
+        ("\r", .incomplete),
+    ])
+    func aReplyThatCannotBeHTTPFailsAtOnce(start: String, outcome: ResponseParser.Outcome) {
+        var parser = ResponseParser()
+        #expect(parser.parse(ByteBuffer(string: start)) == outcome)
+    }
+
     @Test(arguments: [
         ("HTTP/1.1", "Connection: close", false), ("HTTP/1.1", "connection:Close ", false),
         ("HTTP/1.1", "Connection: keep-alive", true), ("HTTP/1.0", "CONNECTION: Keep-Alive", true),

@@ -119,6 +119,15 @@ def test_broken_replies_only_fail_the_run_with_exit_1(overlong_server):
     assert result["status"] == "failed" and not result["passed"]
     assert result["metrics"]["requests"] == 0 and result["metrics"]["errors"]["parse"] == 20
     assert "Not one request got a valid response" in result["next_step"] and "parse 20" in result["next_step"]
+    assert "bytes past the end of a reply" in result["metrics"]["parse_failure"]
+
+
+def test_plain_http_to_an_https_server_fails_and_suggests_https(https_server):
+    done = run(https_server.replace("https://", "http://"), "--requests", "5", "--concurrency", "1", "--json")
+    assert done.returncode == 1, done.stdout + done.stderr
+    result = json.loads(done.stdout)
+    assert result["metrics"]["requests"] == 0 and result["status"] == "failed"
+    assert "try https://" in result["next_step"]
 
 
 def test_rate_limit_and_secret_header(server):
