@@ -123,7 +123,7 @@ struct ResponseParser {
                     if end == count {
                         // Bytes that cannot begin "HTTP/1." fail now, not when a line ends (it may never end).
                         if state == .statusLine && !Self.couldBeginStatusLine(line) {
-                            return .invalid(line.withUnsafeBytes { Self.notHTTP($0) })
+                            return .invalid(line.withUnsafeBytes { Self.statusLineFailure($0) })
                         }
                         return .incomplete
                     }
@@ -155,15 +155,13 @@ struct ResponseParser {
     }
 
     /// Why bytes are not an HTTP/1.x status line: a TLS record (an https port asked in plain HTTP) or anything else.
-    static func notHTTP(_ line: UnsafeRawBufferPointer) -> Failure {
+    static func statusLineFailure(_ line: UnsafeRawBufferPointer) -> Failure {
         line.count >= 2 && (line[0] == 0x15 || line[0] == 0x16) && line[1] == 0x03 ? .tlsRecord : .notHTTP
     }
 
     /// True when `line` is a prefix of "HTTP/1." or begins with it (or is the CR of a stray line break).
     static func couldBeginStatusLine(_ line: [UInt8]) -> Bool {
-        if line == [0x0D] { return true }
-        let expected: [UInt8] = Array("HTTP/1.".utf8)
-        return line.prefix(expected.count).elementsEqual(expected.prefix(min(line.count, expected.count)))
+        line == [0x0D] || zip(line, "HTTP/1.".utf8).allSatisfy { $0 == $1 }
     }
 
     /// The connection closed: a body that runs until close is complete, anything else was cut short.
@@ -208,7 +206,7 @@ struct ResponseParser {
         // HTTP/1.x SSS reason
         guard line.count >= 12, line[0] == 0x48, line[1] == 0x54, line[2] == 0x54, line[3] == 0x50, line[4] == 0x2F,
             line[5] == 0x31, line[6] == 0x2E, line[8] == 0x20
-        else { return .invalid(Self.notHTTP(line)) }
+        else { return .invalid(Self.statusLineFailure(line)) }
         keepAlive = line[7] == 0x31
         var code = 0
         for offset in 9..<12 {
