@@ -17,8 +17,11 @@ public struct Digest: Sendable {
 
     public mutating func next(_ step: String) { lines.append("Next: \(step)") }
 
-    public static func wordCount(_ text: String) -> Int {
-        text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).count
+    public static func wordCount(_ text: String) -> Int { words(text).count }
+
+    /// Counting and cutting split alike: a tab inside a line (say in a header value a server sent) is a separator.
+    static func words(_ text: String) -> [Substring] {
+        text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
     }
 
     public func render() -> String {
@@ -33,7 +36,7 @@ public struct Digest: Sendable {
             }
             let room = Digest.maxWords - words - 1
             if room > 3 {
-                let cut = line.split(separator: " ", omittingEmptySubsequences: true).prefix(room)
+                let cut = Digest.words(line).prefix(room)
                 kept.append(cut.joined(separator: " ") + " …")
             }
             break

@@ -35,14 +35,16 @@ public struct LoadLimits: Sendable, Equatable {
                 })
         }
         if let text = environment[maxDurationVariable] {
-            guard let value = Double(text), value > 0, value.isFinite else {
-                throw BackendError.invalidInput("\(maxDurationVariable) must be a positive number of seconds")
+            guard let value = Double(text), value > 0, value <= 86_400 else {
+                throw BackendError.invalidInput(
+                    "\(maxDurationVariable) must be a number of seconds above 0 and at most 86400 (a day)")
             }
             limits.maxDuration = value
         }
         if let text = environment[maxConcurrencyVariable] {
-            guard let value = Int(text), value > 0 else {
-                throw BackendError.invalidInput("\(maxConcurrencyVariable) must be a positive whole number")
+            guard let value = Int(text), value > 0, value <= 100_000 else {
+                throw BackendError.invalidInput(
+                    "\(maxConcurrencyVariable) must be a whole number of connections from 1 to 100000")
             }
             limits.maxConcurrency = value
         }
@@ -252,24 +254,17 @@ public struct LoadPlan: Sendable {
         var body: [UInt8] = []
         if let text = request.body { body = Array(text.utf8) }
         if let path = request.bodyFile {
-            let data: Data
-            do {
-                // FileHandle, not Data(contentsOf:): it also reads devices and pipes such as /dev/null.
-                guard let handle = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileReadNoSuchFile) }
-                defer { try? handle.close() }
-                data = try handle.readToEnd() ?? Data()
-            } catch {
-                throw BackendError(.notFound, "body_file '\(path)' cannot be read")
-            }
-            guard data.count <= 64 * 1024 * 1024 else { throw BackendError.invalidInput("body_file is over 64 MiB") }
-            body = Array(data)
+            // A person may pass a pipe (`<(...)`); an agent's call reads regular files only, never a device or the
+            // server's own stdin.
+            body = Array(try readFile(path, "body_file", limit: 64 << 20, regularOnly: limits.restrictHosts))
         }
         var head = "\(method) \(target.pathAndQuery) HTTP/1.1\r\n"
         var reported: [String] = []
         var names = Set<String>()
-        for header in request.headers ?? [] {
+        for (index, header) in (request.headers ?? []).enumerated() {
+            // Not quoted: without a colon nothing tells a name from a secret value ("X-Api-Key abcd1234").
             guard let colon = header.firstIndex(of: ":") else {
-                throw BackendError.invalidInput("header '\(header)' must be written 'Name: value'")
+                throw BackendError.invalidInput("header \(index + 1) has no ':'; write each header as 'Name: value'")
             }
             let name = header[..<colon].trimmingCharacters(in: .whitespaces)
             let value = header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces)
@@ -344,11 +339,41 @@ public struct LoadPlan: Sendable {
         return (try? JSONParser.parse(body)) != nil
     }
 
-    /// The same plan with a share of the traffic: for interleaved rounds.
-    func slice(duration: Double, requests: Int?) -> LoadPlan {
+    /// At most `limit` bytes of the file at `path`; a longer one is refused after reading `limit + 1` bytes, so
+    /// /dev/zero or a huge file costs no more memory than the limit.
+    static func readFile(_ path: String, _ what: String, limit: Int, regularOnly: Bool) throws(BackendError) -> Data {
+        let unreadable = BackendError(.notFound, "\(what) '\(path)' cannot be read")
+        var status = stat()
+        guard stat(path, &status) == 0 else { throw unreadable }
+        if regularOnly && status.st_mode & S_IFMT != S_IFREG {
+            throw BackendError.invalidInput("\(what) '\(path)' is not a regular file")
+        }
+        // FileHandle, not Data(contentsOf:): it also reads devices and pipes such as /dev/null.
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw unreadable }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: limit + 1) ?? Data()
+        } catch {
+            throw unreadable
+        }
+        guard data.count <= limit else {
+            throw BackendError.invalidInput("\(what) '\(path)' is over \(limit >> 20) MiB")
+        }
+        return data
+    }
+
+    /// A share of the traffic, for the interleaved rounds of a compare.
+    struct Round {
+        var duration: Double
+        var requests: Int?
+    }
+
+    /// The same plan with a round's share of the traffic.
+    func slice(_ round: Round) -> LoadPlan {
         var copy = self
-        copy.duration = duration
-        copy.requests = requests
+        copy.duration = round.duration
+        copy.requests = round.requests
         return copy
     }
 }

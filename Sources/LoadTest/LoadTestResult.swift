@@ -182,11 +182,21 @@ public struct LoadTestResult: Codable, Sendable {
         public var metrics: [MetricChange]
         public var regressions: [String]
         public var verdict: String
+        /// Settings in which this run differs from the baseline ("concurrency 50 -> 10"); absent when none.
+        public var settingDifferences: [String]?
 
         enum CodingKeys: String, CodingKey {
             case kind, baseline, candidate
             case thresholdPercent = "threshold_percent"
             case metrics, regressions, verdict
+            case settingDifferences = "setting_differences"
+        }
+
+        /// Names what makes the comparison not like for like, in the verdict too (the digest shows it).
+        mutating func noteSettingDifferences(_ differences: [String]) {
+            guard !differences.isEmpty else { return }
+            settingDifferences = differences
+            verdict += "; not like for like: \(differences.joined(separator: ", "))"
         }
     }
 
@@ -203,6 +213,8 @@ public struct LoadTestResult: Codable, Sendable {
         public var firstAfterS: Double?
         /// Responses received before the first 429 (in the measured window).
         public var requestsBeforeFirst: Int?
+        /// The URL that sent the first 429 (of two compared, the first that limited).
+        public var firstTarget: String?
         public var headers: [String]
 
         enum CodingKeys: String, CodingKey {
@@ -211,6 +223,7 @@ public struct LoadTestResult: Codable, Sendable {
             case share
             case firstAfterS = "first_after_s"
             case requestsBeforeFirst = "requests_before_first"
+            case firstTarget = "first_target"
             case headers
         }
     }
@@ -232,10 +245,9 @@ extension RunMeasurement {
         let attempts = completed + errors.total
         let elapsed = Double(elapsedNanos) / 1e9
         let cpuTotal = Double(cpuUserMicros + cpuSystemMicros)
-        let skip = Int(warmup)
-        let seconds = timeline.enumerated().filter { $0.offset >= skip }.map { index, bucket in
+        let seconds = timeline.enumerated().map { index, bucket in
             LoadTestResult.Second(
-                second: index - skip, requests: bucket.requests, errors: bucket.errors,
+                second: index, requests: bucket.requests, errors: bucket.errors,
                 meanMs: bucket.requests == 0 ? 0 : Double(bucket.latencySumMicros) / Double(bucket.requests) / 1000,
                 maxMs: Double(bucket.maxMicros) / 1000)
         }
@@ -265,14 +277,19 @@ extension RunMeasurement {
             parseFailure: parseFailure)
     }
 
-    /// Rounds of the same URL added together: counts sum, elapsed times add, timelines follow each other.
+    /// Rounds of the same URL added together: counts sum, elapsed times add, timelines follow each other (each
+    /// round's measured seconds, without the spare buckets after them), and the first 429 is counted in the
+    /// measured time of the rounds before it.
     mutating func append(round other: RunMeasurement) {
         let elapsed = elapsedNanos + other.elapsedNanos
-        let timeline = self.timeline + other.timeline
+        let spanned = Int((elapsedNanos + 999_999_999) / 1_000_000_000)
+        let timeline = Array(self.timeline.prefix(spanned)) + other.timeline
         // Before a 429 of a later round come all responses of the earlier rounds without one.
         let before = first429Nanos != nil ? beforeFirst429 : completed + other.beforeFirst429
+        let first429 = first429Nanos ?? other.first429Nanos.map { elapsedNanos + $0 }
         merge(other)
         beforeFirst429 = before
+        first429Nanos = first429
         elapsedNanos = elapsed
         self.timeline = timeline
     }

@@ -43,6 +43,8 @@ public struct LoadTester: Sendable {
         let comparePlan = try request.compareUrl.map { url throws(BackendError) in
             try LoadPlan.make(request, url: url, limits: limits)
         }
+        // Refused before anything is resolved or sent when the compare's rounds do not fit the cap.
+        let rounds = comparePlan == nil ? [] : try Self.interleavedRounds(plan, limits: limits)
         let baseline = try request.baseline.map { path throws(BackendError) in try Self.loadBaseline(path) }
         let endpoint = try await resolve(plan)
         var compareEndpoint: Endpoint?
@@ -50,34 +52,37 @@ public struct LoadTester: Sendable {
 
         var measured: RunMeasurement
         var compared: RunMeasurement?
+        var warmups = 1.0
         if let comparePlan, let compareEndpoint {
-            // Interleaved rounds, A B A B, each with half the duration (or half the requests).
-            let half = plan.slice(duration: plan.duration / 2, requests: plan.requests.map { max(1, $0 / 2) })
-            let halfB = comparePlan.slice(
-                duration: plan.duration / 2, requests: plan.requests.map { max(1, $0 - $0 / 2) })
-            // Progress keeps rising across the four rounds.
-            let roundSeconds = half.warmup + half.duration
+            warmups = Double(rounds.count)
+            // Progress keeps rising across the rounds.
+            let roundSeconds = plan.warmup + rounds[0].duration
+            let planned = Double(2 * rounds.count) * roundSeconds
             func report(_ round: Int) -> (@Sendable (LoadProgress) -> Void)? {
                 guard let progress else { return nil }
                 return { step in
                     var step = step
                     step.elapsedSeconds += Double(round) * roundSeconds
-                    step.plannedSeconds = 4 * roundSeconds
+                    step.plannedSeconds = planned
                     progress(step)
                 }
             }
-            var a = try await LoadEngine.run(half, endpoint: endpoint, progress: report(0))
-            var b = try await LoadEngine.run(halfB, endpoint: compareEndpoint, progress: report(1))
-            a.append(round: try await LoadEngine.run(half, endpoint: endpoint, progress: report(2)))
-            b.append(round: try await LoadEngine.run(halfB, endpoint: compareEndpoint, progress: report(3)))
+            var a = RunMeasurement()
+            var b = RunMeasurement()
+            for (index, round) in rounds.enumerated() {
+                a.append(
+                    round: try await LoadEngine.run(plan.slice(round), endpoint: endpoint, progress: report(2 * index)))
+                b.append(
+                    round: try await LoadEngine.run(
+                        comparePlan.slice(round), endpoint: compareEndpoint, progress: report(2 * index + 1)))
+            }
             measured = a
             compared = b
         } else {
             measured = try await LoadEngine.run(plan, endpoint: endpoint, progress: progress)
         }
-        let warmupSeconds = compared == nil ? plan.warmup : 0
-        let metrics = measured.metrics(warmup: warmupSeconds)
-        let compareMetrics = compared?.metrics(warmup: 0)
+        let metrics = measured.metrics(warmup: warmups * plan.warmup)
+        let compareMetrics = compared?.metrics(warmup: warmups * plan.warmup)
         let settings = LoadTestResult.Settings(
             concurrency: plan.concurrency, threads: plan.threads, durationS: plan.durationGiven ? plan.duration : nil,
             requests: plan.requests, rate: plan.rate, warmupS: plan.warmup, timeoutS: plan.timeout)
@@ -91,6 +96,8 @@ public struct LoadTester: Sendable {
             comparison = Self.compare(
                 baseline: baseline.metrics, candidate: metrics, thresholdPercent: threshold, kind: "baseline",
                 baselineLabel: "baseline \(path) (\(baseline.target))", candidateLabel: plan.target.display)
+            comparison?.noteSettingDifferences(
+                Self.settingDifferences(baseline, method: plan.method, settings: settings))
         }
 
         // Expectations look at every response of the run (both URLs when two are compared).
@@ -99,8 +106,10 @@ public struct LoadTester: Sendable {
         var expectations: [LoadTestResult.Expectation] = []
         var rateLimit: LoadTestResult.RateLimitReport?
         if let status = request.expectStatus { expectations.append(Self.expectStatus(status, all)) }
-        if request.expectRateLimit == true || measured.first429Nanos != nil {
-            rateLimit = Self.rateLimitReport(measured, metrics, warmup: plan.warmup)
+        var sides = [(target: plan.target.display, measurement: measured)]
+        if let comparePlan, let compared { sides.append((comparePlan.target.display, compared)) }
+        if request.expectRateLimit == true || sides.contains(where: { $0.measurement.first429Nanos != nil }) {
+            rateLimit = Self.rateLimitReport(sides, all, warmup: plan.warmup)
         }
         if request.expectRateLimit == true, let rateLimit {
             expectations.append(
@@ -111,6 +120,7 @@ public struct LoadTester: Sendable {
                             + (rateLimit.firstAfterS.map { ", the first \(String(format: "%.3f", $0)) s into the run" }
                                 ?? "")
                             + (rateLimit.requestsBeforeFirst.map { " after \($0) other responses" } ?? "")
+                            + (compared != nil ? rateLimit.firstTarget.map { " from \($0)" } ?? "" : "")
                             + (rateLimit.headers.isEmpty
                                 ? "; no Retry-After or RateLimit headers were sent"
                                 : "; headers: \(rateLimit.headers.joined(separator: "; "))")
@@ -177,6 +187,53 @@ public struct LoadTester: Sendable {
 
     // MARK: comparison
 
+    /// The rounds of a two-URL compare, each run for A then for B (A B A B): together they give each URL the
+    /// plan's duration (or requests), and all of them, each with its warmup, fit in the duration cap.
+    static func interleavedRounds(_ plan: LoadPlan, limits: LoadLimits) throws(BackendError) -> [LoadPlan.Round] {
+        if plan.durationGiven {
+            let total = 2 * plan.duration + 4 * plan.warmup
+            guard total <= limits.maxDuration else {
+                throw BackendError(
+                    .refused,
+                    "a two-URL compare runs four rounds (A B A B) of duration/2 = \(format(plan.duration / 2)) s, each after a warmup of \(format(plan.warmup)) s: \(format(total)) s in all, over the cap of \(format(limits.maxDuration)) s; shorten duration or warmup, or raise \(LoadLimits.maxDurationVariable)"
+                )
+            }
+            return [
+                .init(duration: plan.duration / 2, requests: nil), .init(duration: plan.duration / 2, requests: nil),
+            ]
+        }
+        // A request-count run: ceil(r/2) then floor(r/2) requests per URL (one round when r is 1), each round
+        // limited to its share of the cap.
+        let requests = plan.requests ?? 1
+        let shares = [(requests + 1) / 2, requests / 2].filter { $0 > 0 }
+        let roundLimit = limits.maxDuration / Double(2 * shares.count) - plan.warmup
+        guard roundLimit > 0 else {
+            throw BackendError(
+                .refused,
+                "a two-URL compare runs \(2 * shares.count) rounds, each after a warmup of \(format(plan.warmup)) s: over the cap of \(format(limits.maxDuration)) s; shorten warmup or raise \(LoadLimits.maxDurationVariable)"
+            )
+        }
+        return shares.map { .init(duration: roundLimit, requests: $0) }
+    }
+
+    /// Settings of this run that differ from the baseline's, in words ("concurrency 50 -> 10"): such a comparison
+    /// is not like for like.
+    static func settingDifferences(
+        _ baseline: LoadBaseline, method: String, settings: LoadTestResult.Settings
+    ) -> [String] {
+        let saved = baseline.settings
+        let pairs: [(String, String, String)] = [
+            ("method", baseline.method, method),
+            ("concurrency", "\(saved.concurrency)", "\(settings.concurrency)"),
+            (
+                "rate", saved.rate.map { format($0) } ?? "none (closed model)",
+                settings.rate.map { format($0) } ?? "none (closed model)"
+            ),
+            ("warmup_s", format(saved.warmupS), format(settings.warmupS)),
+        ]
+        return pairs.filter { $0.1 != $0.2 }.map { "\($0.0) \($0.1) -> \($0.2)" }
+    }
+
     /// Compares `candidate` with `baseline`: throughput higher is better, latency and errors lower is better.
     public static func compare(
         baseline: LoadTestResult.Metrics, candidate: LoadTestResult.Metrics, thresholdPercent: Double, kind: String,
@@ -185,7 +242,9 @@ public struct LoadTester: Sendable {
         let rows: [(String, String, Double, Double, Bool)] = [
             ("requests_per_second", "req/s", baseline.requestsPerSecond, candidate.requestsPerSecond, true),
             ("p50", "ms", baseline.latencyMs.p50, candidate.latencyMs.p50, false),
+            ("p75", "ms", baseline.latencyMs.p75, candidate.latencyMs.p75, false),
             ("p90", "ms", baseline.latencyMs.p90, candidate.latencyMs.p90, false),
+            ("p95", "ms", baseline.latencyMs.p95, candidate.latencyMs.p95, false),
             ("p99", "ms", baseline.latencyMs.p99, candidate.latencyMs.p99, false),
             ("p99_9", "ms", baseline.latencyMs.p99_9, candidate.latencyMs.p99_9, false),
             ("error_rate", "fraction", baseline.errorRate, candidate.errorRate, false),
@@ -275,17 +334,21 @@ public struct LoadTester: Sendable {
         return .init(name: "expect_status", passed: passed, detail: detail)
     }
 
+    /// The 429s of every URL of the run (`all`); when the first came is told for the first URL that got one.
     static func rateLimitReport(
-        _ measurement: RunMeasurement, _ metrics: LoadTestResult.Metrics, warmup: Double
+        _ sides: [(target: String, measurement: RunMeasurement)], _ all: LoadTestResult.Metrics, warmup: Double
     ) -> LoadTestResult.RateLimitReport {
-        let count = metrics.count(status: 429)
-        let first = measurement.first429Nanos.map { Double($0) / 1e9 }
+        let count = all.count(status: 429)
+        let limitedSide = sides.first { $0.measurement.first429Nanos != nil }
+        let first = limitedSide?.measurement.first429Nanos.map { Double($0) / 1e9 }
+        var headers: [String: String] = [:]
+        for side in sides { headers.merge(side.measurement.rateLimitHeaders) { first, _ in first } }
         return .init(
             limited: count > 0, count429: count,
-            share: metrics.requests == 0 ? 0 : Double(count) / Double(metrics.requests),
+            share: all.requests == 0 ? 0 : Double(count) / Double(all.requests),
             firstAfterS: first.map { max(0, $0 - warmup) },
-            requestsBeforeFirst: first == nil ? nil : measurement.beforeFirst429,
-            headers: measurement.rateLimitHeaders.keys.sorted().compactMap { measurement.rateLimitHeaders[$0] })
+            requestsBeforeFirst: limitedSide?.measurement.beforeFirst429, firstTarget: limitedSide?.target,
+            headers: headers.keys.sorted().compactMap { headers[$0] })
     }
 
     /// The error classes that occurred and the requests left unanswered, in words ("parse 30, unfinished 2").
@@ -347,7 +410,10 @@ public struct LoadTester: Sendable {
     }
 
     static func loadBaseline(_ path: String) throws(BackendError) -> LoadBaseline {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        let data: Data
+        do {
+            data = try LoadPlan.readFile(path, "baseline", limit: 16 << 20, regularOnly: true)
+        } catch let error where error.code == .notFound {
             throw BackendError(.notFound, "baseline '\(path)' cannot be read; write one with save_baseline first")
         }
         do {

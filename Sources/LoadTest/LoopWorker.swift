@@ -85,8 +85,9 @@ final class LoopWorker: @unchecked Sendable {
         self.measureStartNanos = startNanos + UInt64(plan.warmup * 1e9)
         self.endNanos = measureStartNanos + UInt64(plan.duration * 1e9)
         self.timeoutNanos = UInt64(plan.timeout * 1e9)
-        // Duration runs stop waiting for late replies after min(timeout, 2 s); request-count runs wait them out.
-        self.drainNanos = plan.durationGiven ? min(timeoutNanos, 2_000_000_000) : timeoutNanos
+        // After the end (the duration, or the cap for a request-count run) late replies get min(timeout, 2 s), so a
+        // run never outlasts its cap by more; a request-count run that sent everything earlier waits until then.
+        self.drainNanos = min(timeoutNanos, 2_000_000_000)
         self.connectionCount = plan.concurrency / loops + (index < plan.concurrency % loops ? 1 : 0)
         if let requests = plan.requests {
             budget = requests / loops + (index < requests % loops ? 1 : 0)
@@ -101,7 +102,8 @@ final class LoopWorker: @unchecked Sendable {
             intervalNanos = 0
             phaseNanos = 0
         }
-        let seconds = min(Int((plan.warmup + plan.duration + plan.timeout).rounded(.up)) + 2, 4000)
+        // Seconds of the measured window, numbered from the end of warmup, and the drain after it.
+        let seconds = min(Int((plan.duration + Double(drainNanos) / 1e9).rounded(.up)) + 2, 4000)
         lastSecond = seconds - 1
         measurement.timeline = [TimelineBucket](repeating: TimelineBucket(), count: seconds)
     }
@@ -326,7 +328,7 @@ final class LoopWorker: @unchecked Sendable {
         let origin = handler.origin
         guard origin >= measureStartNanos else { return }
         let micros = min(max((now &- origin) / 1000, 1), RunMeasurement.highestMicros)
-        let second = min(Int((now - startNanos) / 1_000_000_000), lastSecond)
+        let second = min(Int((now - measureStartNanos) / 1_000_000_000), lastSecond)
         if status == 429 { noteRateLimited(at: now) }
         let beforeFirst429 = status != 429 && now < shared.first429.load(ordering: .relaxed)
         measurement.record(micros: micros, status: status, second: second, now: now, beforeFirst429: beforeFirst429)
@@ -370,7 +372,7 @@ final class LoopWorker: @unchecked Sendable {
         case .parse: measurement.errors.parse += 1
         case .tls: measurement.errors.tls += 1
         }
-        let second = min(Int((now - startNanos) / 1_000_000_000), measurement.timeline.count - 1)
+        let second = min(Int((now - measureStartNanos) / 1_000_000_000), lastSecond)
         measurement.timeline[second].errors += 1
     }
 

@@ -73,34 +73,35 @@ import Testing
         #expect(latency.p99 >= 40 && latency.p99 <= truth99 * 1.05 + 0.5, "p99 \(latency.p99) truth \(truth99)")
     }
 
-    /// A server that answers in 1 ms but stalls every reply due between 0.5 s and 1.0 s until 1.0 s. The open
-    /// model measures from the intended send time, so the stall dominates its tail; the closed model (same
-    /// server) only sees one slow reply per connection and under-reports: that is coordinated omission.
+    /// A server that answers in 1 ms but stalls for one second mid-run: every reply due between 0.5 s and 1.5 s
+    /// waits until 1.5 s. The open model measures from the intended send time, so the stall dominates its tail;
+    /// the closed model (same server) only sees one slow reply per connection and under-reports: that is
+    /// coordinated omission.
     @Test func openModelShowsAStallThatTheClosedModelHides() async throws {
         func stalling() async throws -> TestServer {
             try await TestServer.start { _, elapsed in
-                let stall = elapsed >= 0.5 && elapsed < 1.0
-                return .init(delay: stall ? .nanoseconds(Int64((1.0 - elapsed) * 1e9)) : .milliseconds(1))
+                let stall = elapsed >= 0.5 && elapsed < 1.5
+                return .init(delay: stall ? .nanoseconds(Int64((1.5 - elapsed) * 1e9)) : .milliseconds(1))
             }
         }
         let open = try await stalling()
         let openResult = try await run(open.url) {
             $0.rate = 200
-            $0.duration = 2
+            $0.duration = 2.5
             $0.concurrency = 8
         }
         await open.stop()
         let closed = try await stalling()
         let closedResult = try await run(closed.url) {
             $0.concurrency = 4
-            $0.duration = 2
+            $0.duration = 2.5
         }
         await closed.stop()
         #expect(openResult.model == "open")
-        #expect(openResult.metrics.latencyMs.p99 >= 400, "open p99 \(openResult.metrics.latencyMs.p99)")
+        #expect(openResult.metrics.latencyMs.p99 >= 800, "open p99 \(openResult.metrics.latencyMs.p99)")
         #expect(openResult.metrics.lateSends > 0)
-        #expect(openResult.metrics.requests >= 350 && openResult.metrics.requests <= 401)
-        #expect(closedResult.metrics.latencyMs.max >= 400)
+        #expect(openResult.metrics.requests >= 450 && openResult.metrics.requests <= 501)
+        #expect(closedResult.metrics.latencyMs.max >= 800)
         #expect(closedResult.metrics.latencyMs.p99 < 50, "closed p99 \(closedResult.metrics.latencyMs.p99)")
     }
 
@@ -309,14 +310,15 @@ import Testing
         let slow = try await TestServer.start { _, _ in .init(delay: .milliseconds(10)) }
         let result = try await run(fast.url + "/a") {
             $0.compareUrl = slow.url + "/b"
-            $0.requests = 200
+            $0.requests = 201
             $0.concurrency = 2
         }
         await fast.stop()
         await slow.stop()
         let comparison = try #require(result.comparison)
         #expect(comparison.kind == "two_urls")
-        #expect(fast.requestCount == 200 && slow.requestCount == 200)
+        // Each URL gets all the requests, in rounds of 101 and 100.
+        #expect(fast.requestCount == 201 && slow.requestCount == 201)
         #expect(comparison.regressions.contains("p50"))
         #expect(comparison.regressions.contains("requests_per_second"))
         let p50 = try #require(comparison.metrics.first { $0.name == "p50" })
@@ -351,14 +353,73 @@ import Testing
         let slower = try await TestServer.start { _, _ in .init(delay: .milliseconds(30)) }
         let second = try await run(slower.url) {
             $0.requests = 100
+            $0.concurrency = 2
             $0.baseline = path
         }
         await slower.stop()
         let comparison = try #require(second.comparison)
         #expect(comparison.kind == "baseline")
         #expect(comparison.regressions.contains("p99"))
+        #expect(comparison.settingDifferences == ["concurrency 10 -> 2"])
+        #expect(comparison.verdict.hasSuffix("not like for like: concurrency 10 -> 2"))
         #expect(!second.passed)
         #expect(second.digest.render().contains("worse"))
+    }
+
+    /// Two URLs where only B limits: the check passes and names B; the 429s of both URLs are counted.
+    @Test func expectRateLimitLooksAtBothComparedURLs() async throws {
+        let open = try await TestServer.start { _, _ in .init() }
+        let limiting = try await TestServer.start { index, _ in index < 10 ? .init() : .init(status: 429) }
+        let limitingURL = limiting.url + "/b"
+        let result = try await run(open.url) {
+            $0.compareUrl = limitingURL
+            $0.requests = 40
+            $0.concurrency = 1
+            $0.expectRateLimit = true
+        }
+        await open.stop()
+        await limiting.stop()
+        let report = try #require(result.rateLimit)
+        #expect(report.limited && report.count429 == 30)
+        #expect(report.firstTarget == limitingURL)
+        #expect(report.requestsBeforeFirst == 10)
+        #expect(result.expectations.first { $0.name == "expect_rate_limit" }?.passed == true)
+    }
+
+    /// Each URL's rounds follow each other in its timeline with no empty seconds between them (each round's
+    /// spare buckets and warmup are left out), and the generator's CPU share counts the warmups' time too.
+    @Test func aComparedTimelineHasNoGapsBetweenRounds() async throws {
+        let server = try await TestServer.start { _, _ in .init(delay: .milliseconds(1)) }
+        let result = try await run(server.url + "/a") {
+            $0.compareUrl = server.url + "/b"
+            $0.duration = 2
+            $0.warmup = 0.3
+            $0.concurrency = 2
+        }
+        await server.stop()
+        for metrics in [result.metrics, try #require(result.compareMetrics)] {
+            // Two rounds of 1 s: each its second and, at most, a second holding the replies that came after its
+            // end (before this change, its warmup, timeout and spare seconds came between them as empty ones).
+            #expect(metrics.timeline.count >= 2 && metrics.timeline.count <= 4, "\(metrics.timeline.map(\.requests))")
+            #expect(metrics.timeline.allSatisfy { $0.requests > 0 }, "\(metrics.timeline.map(\.requests))")
+            #expect(metrics.generatorCpu.percentOfOneCore <= 100 * Double(result.settings.threads))
+        }
+    }
+
+    /// A request-count run ends at the duration cap, and waits at most min(timeout, 2 s) after it for replies.
+    @Test func aRequestCountRunEndsNearTheCapWhateverTheTimeout() async throws {
+        let silent = try await TestServer.start { _, _ in .init(delay: .seconds(30)) }
+        let started = Date()
+        var request = LoadTestRequest(url: silent.url)
+        request.requests = 2
+        request.concurrency = 1
+        request.timeout = 20
+        let result = try await LoadTester(limits: LoadLimits(restrictHosts: true, maxDuration: 1)).run(request)
+        let took = Date().timeIntervalSince(started)
+        await silent.stop()
+        #expect(took < 4, "took \(took) s")
+        #expect(result.metrics.unfinished == 1)
+        #expect(result.status == "failed")
     }
 
     @Test func compareWordsDependOnTheMetricsDirection() {

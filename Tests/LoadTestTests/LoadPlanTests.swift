@@ -124,6 +124,89 @@ import Testing
         #expect(refusal(request(base) { $0.bodyFile = "/no/such/file" })?.code == .notFound)
     }
 
+    /// Without a colon nothing tells a name from a secret value: the refusal names the header's place only.
+    @Test func aHeaderWithoutColonIsRefusedWithoutQuotingIt() {
+        let error = refusal(request("http://127.0.0.1/") { $0.headers = ["X-Trace: 1", "X-Api-Key abcd1234secret"] })
+        #expect(error?.code == .invalidInput)
+        #expect(error?.message.contains("header 2 has no ':'") == true)
+        #expect(error?.message.contains("abcd1234secret") == false)
+    }
+
+    /// A body file is read up to its limit and no further (a device that never ends is refused there), and an
+    /// agent's call reads regular files only.
+    @Test(arguments: [
+        ("/dev/zero", false, BackendError.Code.invalidInput, "is over 64 MiB"),
+        ("/dev/zero", true, .invalidInput, "is not a regular file"),
+        ("/dev/null", true, .invalidInput, "is not a regular file"),
+        ("/no/such/file", false, .notFound, "cannot be read"),
+    ])
+    func bodyFilesAreBounded(path: String, agentCall: Bool, code: BackendError.Code, words: String) {
+        let error = refusal(
+            request("http://127.0.0.1/") { $0.bodyFile = path }, limits: LoadLimits(restrictHosts: agentCall))
+        #expect(error?.code == code)
+        #expect(error?.message.contains(words) == true, "\(String(describing: error))")
+    }
+
+    @Test func aPersonsBodyFileMayBeADevice() throws {
+        let plan = try LoadPlan.make(
+            request("http://127.0.0.1/") { $0.bodyFile = "/dev/null" }, url: "http://127.0.0.1/",
+            limits: LoadLimits(restrictHosts: false))
+        #expect(plan.method == "POST")
+    }
+
+    @Test func aBaselineMustBeARegularFile() {
+        #expect(throws: BackendError.self) { try LoadTester.loadBaseline("/dev/zero") }
+    }
+
+    @Test(arguments: [
+        (LoadLimits.maxDurationVariable, "1e12"), (LoadLimits.maxDurationVariable, "0"),
+        (LoadLimits.maxDurationVariable, "inf"), (LoadLimits.maxConcurrencyVariable, "1000000"),
+        (LoadLimits.maxConcurrencyVariable, "-1"),
+    ])
+    func capVariablesOutOfRangeAreRefused(name: String, value: String) {
+        #expect(throws: BackendError.self) { try LoadLimits.from(environment: [name: value], restrictHosts: true) }
+    }
+
+    struct CompareShape: Sendable, CustomStringConvertible {
+        var duration: Double?
+        var requests: Int?
+        var warmup: Double
+        /// The rounds' (duration, requests), or nil when the compare does not fit the 60 s cap.
+        var rounds: [Double]?
+        var roundRequests: [Int?] = []
+        var description: String { "duration \(duration ?? 0) requests \(requests ?? 0) warmup \(warmup)" }
+    }
+
+    /// A two-URL compare runs A B A B: each URL gets the whole duration (or every request) over its rounds, and
+    /// all rounds with their warmups fit in the cap.
+    @Test(arguments: [
+        CompareShape(duration: 10, warmup: 0, rounds: [5, 5], roundRequests: [nil, nil]),
+        CompareShape(duration: 30, warmup: 0, rounds: [15, 15], roundRequests: [nil, nil]),
+        CompareShape(duration: 10, warmup: 10, rounds: [5, 5], roundRequests: [nil, nil]),
+        CompareShape(duration: 31, warmup: 0, rounds: nil),
+        CompareShape(duration: 10, warmup: 11, rounds: nil),
+        CompareShape(requests: 1, warmup: 0, rounds: [30], roundRequests: [1]),
+        CompareShape(requests: 5, warmup: 0, rounds: [15, 15], roundRequests: [3, 2]),
+        CompareShape(requests: 200, warmup: 5, rounds: [10, 10], roundRequests: [100, 100]),
+        CompareShape(requests: 200, warmup: 15, rounds: nil),
+    ])
+    func compareRoundsFitTheCap(_ shape: CompareShape) throws {
+        let limits = LoadLimits(restrictHosts: true)
+        let plan = try LoadPlan.make(
+            request("http://127.0.0.1/") {
+                $0.duration = shape.duration
+                $0.requests = shape.requests
+                $0.warmup = shape.warmup
+            }, url: "http://127.0.0.1/", limits: limits)
+        guard let expected = shape.rounds else {
+            #expect(throws: BackendError.self) { try LoadTester.interleavedRounds(plan, limits: limits) }
+            return
+        }
+        let rounds = try LoadTester.interleavedRounds(plan, limits: limits)
+        #expect(rounds.map(\.duration) == expected)
+        #expect(rounds.map(\.requests) == shape.roundRequests)
+    }
+
     @Test func secretHeaderValuesAreMaskedInTheReportedHeaders() throws {
         let plan = try LoadPlan.make(
             request("http://127.0.0.1/") { $0.headers = ["Authorization: Bearer s3cr3t-token-value"] },

@@ -89,6 +89,14 @@ import Testing
                 }
                 example = .object(arguments)
             }
+            // A load_test body file is a small file of its own.
+            if case .object(var arguments) = example, name == "load_test", arguments["body_file"] != nil {
+                let body = NSTemporaryDirectory() + "contract-body-\(UUID().uuidString).json"
+                scratch.append(body)
+                try "{\"product_id\": 1}".write(toFile: body, atomically: true, encoding: .utf8)
+                arguments["body_file"] = .string(body)
+                example = .object(arguments)
+            }
             // Scaffold examples get a small spec (or routes folder, or the test cluster) and a fresh output.
             if case .object(var arguments) = example, name == "scaffold" {
                 let folder = NSTemporaryDirectory() + "contract-scaffold-\(UUID().uuidString)"
