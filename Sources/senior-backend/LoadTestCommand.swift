@@ -28,7 +28,9 @@ struct LoadTestCommand: AsyncParsableCommand {
     @Option(help: "Total requests, warmup included.") var requests: Int?
     @Option(help: "Requests per second: open model, latency from the intended send time.") var rate: Double?
     @Option(help: "HTTP method (default GET, POST with a body).") var method: String?
-    @Option(name: .customLong("header"), help: "A header 'Name: value' (repeatable).") var headers: [String] = []
+    // -H as in wrk and curl.
+    @Option(name: [.customLong("header"), .customShort("H")], help: "A header 'Name: value' (repeatable).")
+    var headers: [String] = []
     @Option(help: "Request body (Content-Type defaults to application/json for JSON).") var body: String?
     @Option(help: "File whose bytes are the request body.") var bodyFile: String?
     @Option(help: "Seconds before one request counts as a timeout (default 10).") var timeout: Double?

@@ -133,7 +133,7 @@ def test_plain_http_to_an_https_server_fails_and_suggests_https(https_server):
 def test_rate_limit_and_secret_header(server):
     Handler.hits = 0
     done = run(f"{server}/limited", "--concurrency", "1", "--requests", "20", "--expect-rate-limit",
-               "--header", "Authorization: Bearer cli-secret-4242", "--json")
+               "-H", "Authorization: Bearer cli-secret-4242", "--json")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "cli-secret-4242" not in done.stdout + done.stderr
     result = json.loads(done.stdout)
@@ -173,8 +173,12 @@ def test_https_insecure_counts_every_request_and_verification_refuses_self_signe
     (["http://127.0.0.1/", "--header", "X-A: b\rX-B: c"], "CR, LF"),
     (["http://127.0.0.1:1/", "--requests", "1"], "unreachable"),
     (["http://127.0.0.1/", "http://127.0.0.1/x"], "--compare"),
+    (["http://127.0.0.1/", "http://127.0.0.1/x", "--compare", "--duration", "40"], "80 s in all, over the cap"),
+    (["http://127.0.0.1/", "-H", "X-Api-Key abcd-cli-secret"], "header 1 has no ':'"),
+    (["http://127.0.0.1/", "--body-file", "/dev/zero"], "over 64 MiB"),
 ])
 def test_bad_input_refusals_and_unreachable_exit_2(args, needle):
     done = run(*args)
     assert done.returncode == 2, done.stdout + done.stderr
     assert needle in done.stdout + done.stderr
+    assert "cli-secret" not in done.stdout + done.stderr
