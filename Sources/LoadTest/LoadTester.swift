@@ -46,6 +46,7 @@ public struct LoadTester: Sendable {
         // Refused before anything is resolved or sent when the compare's rounds do not fit the cap.
         let rounds = comparePlan == nil ? [] : try Self.interleavedRounds(plan, limits: limits)
         let baseline = try request.baseline.map { path throws(BackendError) in try Self.loadBaseline(path) }
+        try Self.checkDestinations(request)
         let endpoint = try await resolve(plan)
         var compareEndpoint: Endpoint?
         if let comparePlan { compareEndpoint = try await resolve(comparePlan) }
@@ -428,6 +429,53 @@ public struct LoadTester: Sendable {
             throw error
         } catch {
             throw BackendError.invalidInput("baseline '\(path)' is not a load-test baseline: \(error)")
+        }
+    }
+
+    /// Checked before any traffic, so a long run does not end in a write that cannot or must not happen. The
+    /// files are replaced by rename: a folder, device, pipe or link at the path would be swapped for a file, and
+    /// any other file lost, so only regular files are replaced, and save_baseline replaces only a baseline.
+    static func checkDestinations(_ request: LoadTestRequest) throws(BackendError) {
+        if let path = request.saveBaseline {
+            if try replaceable(path, "save_baseline") {
+                do {
+                    _ = try loadBaseline(path)
+                } catch {
+                    throw BackendError(
+                        .refused,
+                        "save_baseline '\(path)' is a file that is not a load-test baseline; choose another path or remove it first"
+                    )
+                }
+            } else {
+                let folder = (path as NSString).deletingLastPathComponent
+                var status = stat()
+                guard stat(folder.isEmpty ? "." : folder, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+                    throw BackendError(.notFound, "save_baseline '\(path)': the folder '\(folder)' does not exist")
+                }
+            }
+        }
+        if let folder = request.output {
+            var status = stat()
+            if stat(folder, &status) == 0 && status.st_mode & S_IFMT != S_IFDIR {
+                throw BackendError(
+                    .refused, "output '\(folder)' is not a folder; output names a folder for the reports")
+            }
+            for name in [jsonReportName, htmlReportName] {
+                _ = try replaceable((folder as NSString).appendingPathComponent(name), "output")
+            }
+        }
+    }
+
+    /// True when `path` is a regular file that may be replaced, false when nothing is there; refused otherwise.
+    static func replaceable(_ path: String, _ what: String) throws(BackendError) -> Bool {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return false }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: return true
+        case S_IFLNK: throw BackendError(.refused, "\(what) '\(path)' is a symbolic link; name the file itself")
+        default:
+            throw BackendError(
+                .refused, "\(what) '\(path)' is not a regular file (a folder, device or pipe); name a file to write")
         }
     }
 

@@ -357,8 +357,11 @@ import Testing
             $0.requests = 100
             $0.concurrency = 2
             $0.baseline = path
+            $0.saveBaseline = path
         }
         await slower.stop()
+        // A baseline may be replaced by the run compared against it.
+        #expect(try LoadTester.loadBaseline(path).settings.concurrency == 2)
         let comparison = try #require(second.comparison)
         #expect(comparison.kind == "baseline")
         #expect(comparison.regressions.contains("p99"))

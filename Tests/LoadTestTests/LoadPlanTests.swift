@@ -1,4 +1,5 @@
 import BackendCore
+import Foundation
 import Testing
 
 @testable import LoadTest
@@ -156,6 +157,48 @@ import Testing
 
     @Test func aBaselineMustBeARegularFile() {
         #expect(throws: BackendError.self) { try LoadTester.loadBaseline("/dev/zero") }
+    }
+
+    /// What save_baseline and output may write over, checked before any traffic. Paths are relative to a
+    /// fresh folder holding: a folder `dir`, a pipe `fifo`, a link `link` to `notes.txt` (not a baseline),
+    /// and `reports/` whose `load-test.json` is a pipe.
+    @Test(
+        arguments: [
+            ("save_baseline", "/dev/null", BackendError.Code.refused, "not a regular file"),
+            ("save_baseline", "dir", .refused, "not a regular file"),
+            ("save_baseline", "fifo", .refused, "not a regular file"),
+            ("save_baseline", "link", .refused, "symbolic link"),
+            ("save_baseline", "notes.txt", .refused, "not a load-test baseline"),
+            ("save_baseline", "missing/baseline.json", .notFound, "does not exist"),
+            ("save_baseline", "new-baseline.json", nil, ""),
+            ("output", "notes.txt", .refused, "is not a folder"),
+            ("output", "reports", .refused, "not a regular file"),
+            ("output", "new/reports", nil, ""),
+        ] as [(String, String, BackendError.Code?, String)])
+    func reportDestinationsAreCheckedBeforeTheRun(
+        field: String, path: String, code: BackendError.Code?, words: String
+    )
+        throws
+    {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("load-destinations-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root + "/dir", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: root + "/reports", withIntermediateDirectories: true)
+        try "my notes\n".write(toFile: root + "/notes.txt", atomically: false, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: root + "/link", withDestinationPath: root + "/notes.txt")
+        #expect(mkfifo(root + "/fifo", 0o600) == 0)
+        #expect(mkfifo(root + "/reports/load-test.json", 0o600) == 0)
+
+        let full = path.hasPrefix("/") ? path : root + "/" + path
+        let loadRequest = request("http://127.0.0.1/") {
+            if field == "output" { $0.output = full } else { $0.saveBaseline = full }
+        }
+        var refusal: BackendError?
+        do { try LoadTester.checkDestinations(loadRequest) } catch { refusal = error }
+        #expect(refusal?.code == code, "\(String(describing: refusal))")
+        #expect(refusal == nil || refusal?.message.contains(words) == true, "\(String(describing: refusal))")
+        // Nothing was touched.
+        #expect(try String(contentsOfFile: root + "/notes.txt", encoding: .utf8) == "my notes\n")
     }
 
     @Test(arguments: [

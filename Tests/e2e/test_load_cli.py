@@ -176,6 +176,8 @@ def test_https_insecure_counts_every_request_and_verification_refuses_self_signe
     (["http://127.0.0.1/", "http://127.0.0.1/x", "--compare", "--duration", "40"], "80 s in all, over the cap"),
     (["http://127.0.0.1/", "-H", "X-Api-Key abcd-cli-secret"], "header 1 has no ':'"),
     (["http://127.0.0.1/", "--body-file", "/dev/zero"], "over 64 MiB"),
+    (["http://127.0.0.1:1/", "--save-baseline", "/dev/null"], "not a regular file"),
+    (["http://127.0.0.1:1/", "--save-baseline", "/etc/passwd"], "not a load-test baseline"),
 ])
 def test_bad_input_refusals_and_unreachable_exit_2(args, needle):
     done = run(*args)
