@@ -343,9 +343,8 @@ public struct LoadPlan: Sendable {
     /// /dev/zero or a huge file costs no more memory than the limit.
     static func readFile(_ path: String, _ what: String, limit: Int, regularOnly: Bool) throws(BackendError) -> Data {
         let unreadable = BackendError(.notFound, "\(what) '\(path)' cannot be read")
-        var status = stat()
-        guard stat(path, &status) == 0 else { throw unreadable }
-        if regularOnly && status.st_mode & S_IFMT != S_IFREG {
+        guard let type = fileType(path) else { throw unreadable }
+        if regularOnly && type != S_IFREG {
             throw BackendError.invalidInput("\(what) '\(path)' is not a regular file")
         }
         // FileHandle, not Data(contentsOf:): it also reads devices and pipes such as /dev/null.
@@ -361,6 +360,12 @@ public struct LoadPlan: Sendable {
             throw BackendError.invalidInput("\(what) '\(path)' is over \(limit >> 20) MiB")
         }
         return data
+    }
+
+    /// The type bits (`S_IFDIR`, `S_IFREG`, ...) of what `path` leads to, or nil when nothing is there.
+    static func fileType(_ path: String) -> mode_t? {
+        var status = stat()
+        return stat(path, &status) == 0 ? status.st_mode & S_IFMT : nil
     }
 
     /// A share of the traffic, for the interleaved rounds of a compare.

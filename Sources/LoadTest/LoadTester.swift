@@ -172,8 +172,7 @@ public struct LoadTester: Sendable {
             result.files.append(path)
         }
         if let folder = request.output {
-            let json = (folder as NSString).appendingPathComponent(Self.jsonReportName)
-            let html = (folder as NSString).appendingPathComponent(Self.htmlReportName)
+            let (json, html) = Self.reportFiles(in: folder)
             result.files += [json, html]
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -448,22 +447,28 @@ public struct LoadTester: Sendable {
                 }
             } else {
                 let folder = (path as NSString).deletingLastPathComponent
-                var status = stat()
-                guard stat(folder.isEmpty ? "." : folder, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+                guard LoadPlan.fileType(folder.isEmpty ? "." : folder) == S_IFDIR else {
                     throw BackendError(.notFound, "save_baseline '\(path)': the folder '\(folder)' does not exist")
                 }
             }
         }
         if let folder = request.output {
-            var status = stat()
-            if stat(folder, &status) == 0 && status.st_mode & S_IFMT != S_IFDIR {
+            if let type = LoadPlan.fileType(folder), type != S_IFDIR {
                 throw BackendError(
                     .refused, "output '\(folder)' is not a folder; output names a folder for the reports")
             }
-            for name in [jsonReportName, htmlReportName] {
-                _ = try replaceable((folder as NSString).appendingPathComponent(name), "output")
-            }
+            let (json, html) = reportFiles(in: folder)
+            _ = try replaceable(json, "output")
+            _ = try replaceable(html, "output")
         }
+    }
+
+    /// The JSON and HTML reports that `output` names a folder for.
+    static func reportFiles(in folder: String) -> (json: String, html: String) {
+        (
+            (folder as NSString).appendingPathComponent(jsonReportName),
+            (folder as NSString).appendingPathComponent(htmlReportName)
+        )
     }
 
     /// True when `path` is a regular file that may be replaced, false when nothing is there; refused otherwise.
