@@ -107,6 +107,7 @@ let package = Package(
                 "ToolCatalog", "BackendCore", "SpecialistRouting", "DecisionEngine", "GrillSession", "SchemaAnalysis",
                 "MigrationRunner", "LoadTest", "Scaffold", "SchemaDiff", "PostgresTestSupport",
             ],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,3 +1,5 @@
+import BackendCore
+
 /// Input of `route_to_specialist` (schema: `schemas/route_to_specialist.input.json`).
 public struct RouteRequest: Codable, Sendable, Equatable {
     /// A concern in free text, or one of the map's concern ids.
@@ -18,6 +20,17 @@ public struct RouteRequest: Codable, Sendable, Equatable {
 
 /// Output of `route_to_specialist` (schema: `schemas/route_to_specialist.output.json`).
 public struct RouteResult: Codable, Sendable, Equatable {
+    /// One of this server's tools to call before any specialist, with the arguments the concern gives.
+    public struct ToolCall: Codable, Sendable, Equatable {
+        public var tool: String
+        public var why: String
+        /// A JSON object: the arguments to start the call with.
+        public var arguments: JSONValue
+        /// Arguments the caller still has to supply.
+        public var needs: [String]
+        public var confidence: Double
+    }
+
     public struct Match: Codable, Sendable, Equatable {
         public var concernId: String
         public var concern: String
@@ -70,9 +83,11 @@ public struct RouteResult: Codable, Sendable, Equatable {
         }
     }
 
-    /// Whether a specialist of the map owns the concern.
+    /// Whether this server's tools or a specialist of the map own the concern.
     public var matched: Bool
     public var query: String
+    /// This server's own tools to answer with first, in the order to call them.
+    public var tools: [ToolCall]
     public var match: Match?
     public var alternatives: [Alternative]
     /// The specialists to run from where the caller stands, in dependency order, ending with the match.
@@ -84,7 +99,7 @@ public struct RouteResult: Codable, Sendable, Equatable {
     public var nextStep: String
 
     enum CodingKeys: String, CodingKey {
-        case matched, query, match, alternatives, order
+        case matched, query, tools, match, alternatives, order
         case outOfScope = "out_of_scope"
         case closestConcerns = "closest_concerns"
         case nextStep = "next_step"

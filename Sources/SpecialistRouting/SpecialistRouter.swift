@@ -1,7 +1,7 @@
 import BackendCore
 import Foundation
 
-/// Maps a concern to the specialist that owns it, using the composition map and nothing else.
+/// Maps a concern to this server's own tools when it is ours, then to the specialists of the composition map.
 public struct SpecialistRouter: Sendable {
     public let map: CompositionMap
 
@@ -20,34 +20,52 @@ public struct SpecialistRouter: Sendable {
         }
 
         let text = ConcernText(query)
-        let scores = scoreConcerns(query: query, text: text)
+        let concepts = ConceptLexicon.concepts(in: text)
+        let scores = scoreConcerns(query: query, text: text, concepts: concepts)
+        let tools = scoreTools(concepts: concepts, exact: scores.first?.exact == true)
         let escalation = map.escalations
-            .map { ($0, Double($0.keywords.map(text.weight(of:)).reduce(0, +))) }
+            .map { ($0, 2 * Double($0.keywords.map(text.weight(of:)).reduce(0, +))) }
             .max { $0.1 < $1.1 }
         let best = scores.first
 
         var result = RouteResult(
-            matched: false, query: query, match: nil, alternatives: [], order: [],
+            matched: false, query: SecretRedactor.redact(query), tools: [], match: nil, alternatives: [], order: [],
             outOfScope: nil, closestConcerns: [], nextStep: "")
 
-        if let escalation, escalation.1 > 0, escalation.1 > (best?.score ?? 0) {
+        let strongest = max(tools.first?.score ?? 0, scores.map(\.own).max() ?? 0)
+        if let escalation, escalation.1 > 0, escalation.1 > strongest, best?.exact != true {
             result.outOfScope = .init(topic: escalation.0.topic, escalateTo: escalation.0.owners)
             result.nextStep =
                 "Out of backend scope (\(escalation.0.topic)): hand it to \(escalation.0.owners.joined(separator: " or "))."
             return result
         }
-        guard let best, best.score > 0 else {
+        guard let best, best.score >= RoutingRules.concernThreshold else {
             result.closestConcerns = closest(to: query)
             result.nextStep =
-                "No specialist in the composition map owns this. Rephrase, or pick one of: "
+                "Nothing in this server or the composition map owns this. Rephrase with the backend symptom or goal, or pick one of: "
                 + result.closestConcerns.joined(separator: ", ") + "."
             return result
         }
 
-        let total = scores.map(\.score).reduce(0, +)
+        // Confidence: how strong the evidence is, times its share of the three strongest answers.
+        // A concern that a chosen tool leads to completes that answer rather than competing with it.
+        let led = Set(tools.map(\.owner.concern))
+        let rivals = tools.map(\.score) + scores.filter { !led.contains($0.concern.id) }.map(\.own)
+        let strongestThree = rivals.filter { $0 > 0 }.sorted(by: >).prefix(3)
+        let total = max(strongestThree.reduce(0, +), 1)
         func confidence(_ score: Double) -> Double {
-            let value = best.exact && score == best.score ? 1.0 : (score / (score + 1)) * (score / total)
+            let value = best.exact && score == best.score ? 1.0 : min(1, (score / (score + 2)) * (score / total))
             return (value * 100).rounded() / 100
+        }
+        var seen = Set<String>()
+        for owner in tools {
+            for tool in owner.owner.tools where seen.insert(tool).inserted {
+                let (arguments, needs) = ArgumentHints.arguments(tool: tool, text: query, concepts: concepts)
+                result.tools.append(
+                    .init(
+                        tool: tool, why: RoutingRules.why[tool] ?? "", arguments: .object(arguments), needs: needs,
+                        confidence: confidence(owner.score)))
+            }
         }
         let concern = best.concern
         let open = concern.afterQuestions.filter { !answered.contains($0) }
@@ -56,37 +74,79 @@ public struct SpecialistRouter: Sendable {
             concernId: concern.id, concern: concern.summary, specialists: concern.specialists, paths: concern.paths,
             when: concern.when, handOver: concern.handOver, confidence: confidence(best.score),
             openQuestions: open, ready: open.isEmpty)
-        result.alternatives = scores.dropFirst().filter { $0.score > 0 }.prefix(3).map {
+        result.alternatives = scores.dropFirst().filter { $0.score >= 1 }.prefix(3).map {
             .init(concernId: $0.concern.id, specialists: $0.concern.specialists, confidence: confidence($0.score))
         }
         result.order = order(to: concern, answered: answered)
+        let specialists = concern.specialists.joined(separator: " + ")
+        var next: String
         if let first = result.order.first, first.concernId != concern.id {
-            result.nextStep =
-                "Run \(first.specialists.joined(separator: " + ")) first (\(first.why)), then the steps in order up to \(concern.specialists.joined(separator: " + "))."
+            next =
+                "run \(first.specialists.joined(separator: " + ")) first (\(first.why)), then the steps in order up to \(specialists)."
         } else if !open.isEmpty {
-            result.nextStep =
-                "Answer forcing question(s) \(open.map { "Q\($0)" }.joined(separator: ", ")) first, then fork \(concern.specialists.joined(separator: " + ")) with: \(concern.handOver)."
+            next =
+                "answer forcing question(s) \(open.map { "Q\($0)" }.joined(separator: ", ")) first, then fork \(specialists) with: \(concern.handOver)."
         } else {
-            result.nextStep = "Fork \(concern.specialists.joined(separator: " + ")) now with: \(concern.handOver)."
+            next = "fork \(specialists) now with: \(concern.handOver)."
         }
+        if let tool = result.tools.first {
+            let needs = tool.needs.isEmpty ? "" : " (give \(tool.needs.joined(separator: ", ")))"
+            next = "Call \(tool.tool) now\(needs); then " + next
+        } else {
+            next = next.prefix(1).uppercased() + next.dropFirst()
+        }
+        result.nextStep = next
         return result
     }
 
     struct Scored {
         let concern: CompositionMap.Concern
+        /// Own evidence plus the score of the tool answers that lead to this concern.
         let score: Double
+        /// The concern's own evidence: its concept rules and the map's keywords.
+        let own: Double
         let exact: Bool
     }
 
-    /// Concerns ranked by keyword weight; an exact concern id or specialist name wins outright.
-    func scoreConcerns(query: String, text: ConcernText) -> [Scored] {
+    struct ScoredTools {
+        let owner: RoutingOwner
+        let score: Double
+    }
+
+    /// This server's answers whose evidence reaches the threshold, strongest first.
+    func scoreTools(concepts: Set<String>, exact: Bool) -> [ScoredTools] {
+        guard !exact else { return [] }
+        var scored: [(index: Int, tools: ScoredTools)] = []
+        for (index, owner) in RoutingRules.toolOwners.enumerated() {
+            let score = owner.score(concepts)
+            if score >= RoutingRules.threshold { scored.append((index, ScoredTools(owner: owner, score: score))) }
+        }
+        scored.sort { $0.tools.score != $1.tools.score ? $0.tools.score > $1.tools.score : $0.index < $1.index }
+        return scored.map(\.tools)
+    }
+
+    /// Concerns ranked by concept evidence, the map's keywords and the tool answers leading to them; an exact
+    /// concern id or specialist name wins outright.
+    func scoreConcerns(query: String, text: ConcernText, concepts: Set<String>) -> [Scored] {
         let lowered = query.lowercased()
-        let scored = map.concerns.enumerated().map { index, concern in
+        let tools = scoreTools(concepts: concepts, exact: false)
+        var scored: [(Int, Scored)] = []
+        for (index, concern) in map.concerns.enumerated() {
             let exact =
                 lowered == concern.id || concern.specialists.contains(lowered)
                 || lowered == concern.summary.lowercased()
-            let weight = concern.keywords.map(text.weight(of:)).reduce(0, +) + text.weight(of: concern.id)
-            return (index, Scored(concern: concern, score: exact ? 1000 : Double(weight), exact: exact))
+            let rules = RoutingRules.concernRules[concern.id] ?? []
+            var evidence = 0.0
+            for rule in rules where rule.all.isSubset(of: concepts) && rule.none.isDisjoint(with: concepts) {
+                evidence += rule.weight
+            }
+            // The map's own keywords count, but alone they never reach the threshold.
+            let keywords = concern.keywords.map(text.weight(of:)).reduce(0, +) + text.weight(of: concern.id)
+            let own = evidence + min(2, 0.5 * Double(keywords))
+            var linked = 0.0
+            for tool in tools where tool.owner.concern == concern.id { linked += tool.score }
+            scored.append(
+                (index, Scored(concern: concern, score: exact ? 1000 : own + linked, own: exact ? 1000 : own, exact: exact)))
         }
         // Ties keep the map's own order, which is deterministic and puts earlier-running specialists first.
         return scored.sorted { $0.1.score != $1.1.score ? $0.1.score > $1.1.score : $0.0 < $1.0 }.map(\.1)

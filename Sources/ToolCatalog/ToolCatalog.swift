@@ -43,9 +43,9 @@ public enum ToolCatalog {
         let router = Lazy { () throws(BackendError) in try Self.router() }
         return Tool(
             name: "route_to_specialist",
-            title: "Route a concern to its specialist",
+            title: "Route a concern to our tools and its specialist",
             description:
-                "Maps a backend concern (free text or a concern id) to the specialist skill that owns it, says when to fork it and what to hand it, and gives the dependency order from where the caller stands (SLO first while Q7 is open). Says plainly when nothing matches or the concern is out of backend scope.",
+                "Maps a backend concern (everyday words or a concern id) first to this server's own tools when the concern is ours (load testing -> load_test, a slow query -> analyze_schema, a schema change -> plan_migration/apply_migration, a stack or architecture choice -> grill_next_question/decide_profile, an API from a spec -> scaffold), with the arguments the concern gives, then to the specialist skill that owns it: when to fork it, what to hand it, and the dependency order from where the caller stands (SLO first while Q7 is open). Says plainly when nothing matches or the concern is out of backend scope.",
             annotations: ToolAnnotations(readOnly: true, destructive: false, idempotent: true, openWorld: false),
             inputSchema: try schema("route_to_specialist.input"),
             outputSchema: try schema("route_to_specialist.output")

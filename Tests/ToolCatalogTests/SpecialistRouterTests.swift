@@ -1,4 +1,5 @@
 import BackendCore
+import Foundation
 import SpecialistRouting
 import Testing
 
@@ -70,13 +71,19 @@ import Testing
         #expect(result.outOfScope?.escalateTo.contains(owner) == true)
     }
 
-    @Test(arguments: ["the office coffee machine is broken", "zzzz qqqq", "tell me a joke"])
+    @Test(arguments: [
+        "the office coffee machine is broken", "zzzz qqqq", "tell me a joke", "what's a good recipe for banana bread",
+        "how do I make pancakes fluffy", "will it rain in Lisbon tomorrow", "what's the weather like this weekend",
+        "hello!", "good morning, how are you", "thanks, bye", "slow-cook the stew for eight hours",
+        "who won the match last night",
+    ])
     func unrelatedConcernsGetAPlainNoMatch(text: String) throws {
         let result = try Self.router.route(RouteRequest(concern: text))
         #expect(!result.matched)
-        #expect(result.match == nil && result.outOfScope == nil)
+        #expect(result.match == nil && result.outOfScope == nil && result.tools.isEmpty)
         #expect(result.closestConcerns.count == 3)
-        #expect(result.nextStep.hasPrefix("No specialist"))
+        #expect(result.nextStep.hasPrefix("Nothing in this server or the composition map owns this"))
+        #expect(result.digest.render().hasPrefix("**Nothing matches"))
     }
 
     @Test func slOComesFirstWhileQuestionSevenIsOpen() throws {

@@ -21,7 +21,7 @@ def run(*args: str, stdin: bytes | None = None, env: dict | None = None) -> subp
     (["route", "slo"], 0, "slo-architect owns slo"),
     (["route", "rename a column on a big table without downtime", "--answered", "1,2,3,7"], 0, "migration-architect"),
     (["route", "which React component library should we use"], 0, "cs-frontend-engineer"),
-    (["route", "the office coffee machine is broken"], 1, "No specialist matches"),
+    (["route", "the office coffee machine is broken"], 1, "Nothing matches"),
     (["route", "slo", "--answered", "9"], 2, "not a forcing question"),
     (["route", "slo", "--answered", "x"], 2, "question numbers 1-7"),
     (["route"], 2, "Missing expected argument"),
