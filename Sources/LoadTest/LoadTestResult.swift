@@ -88,11 +88,52 @@ public struct LoadTestResult: Codable, Sendable {
         public var errors: Int
         public var meanMs: Double
         public var maxMs: Double
+        /// The part of this second the run covered: 1, less for the last, partial second.
+        public var spanS: Double
+        /// Responses in this second divided by its span: the last, partial second is a rate like the others.
+        public var requestsPerSecond: Double
+        /// Median and 99th percentile latency of this second's responses (±3%: log-linear buckets).
+        public var p50Ms: Double
+        public var p99Ms: Double
 
         enum CodingKeys: String, CodingKey {
             case second, requests, errors
             case meanMs = "mean_ms"
             case maxMs = "max_ms"
+            case spanS = "span_s"
+            case requestsPerSecond = "requests_per_second"
+            case p50Ms = "p50_ms"
+            case p99Ms = "p99_ms"
+        }
+
+        public init(
+            second: Int, requests: Int, errors: Int, meanMs: Double, maxMs: Double, spanS: Double = 1,
+            requestsPerSecond: Double? = nil, p50Ms: Double = 0, p99Ms: Double = 0
+        ) {
+            self.second = second
+            self.requests = requests
+            self.errors = errors
+            self.meanMs = meanMs
+            self.maxMs = maxMs
+            self.spanS = spanS
+            self.requestsPerSecond = requestsPerSecond ?? Double(requests) / max(spanS, 1e-3)
+            self.p50Ms = p50Ms
+            self.p99Ms = p99Ms
+        }
+
+        /// Baselines saved before the per-second rate and percentiles existed decode as whole seconds.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            second = try container.decode(Int.self, forKey: .second)
+            requests = try container.decode(Int.self, forKey: .requests)
+            errors = try container.decode(Int.self, forKey: .errors)
+            meanMs = try container.decode(Double.self, forKey: .meanMs)
+            maxMs = try container.decode(Double.self, forKey: .maxMs)
+            spanS = try container.decodeIfPresent(Double.self, forKey: .spanS) ?? 1
+            requestsPerSecond =
+                try container.decodeIfPresent(Double.self, forKey: .requestsPerSecond) ?? Double(requests) / spanS
+            p50Ms = try container.decodeIfPresent(Double.self, forKey: .p50Ms) ?? 0
+            p99Ms = try container.decodeIfPresent(Double.self, forKey: .p99Ms) ?? 0
         }
     }
 
@@ -246,10 +287,14 @@ extension RunMeasurement {
         let elapsed = Double(elapsedNanos) / 1e9
         let cpuTotal = Double(cpuUserMicros + cpuSystemMicros)
         let seconds = timeline.enumerated().map { index, bucket in
-            LoadTestResult.Second(
+            // A second the worker never stamped (a measurement built by hand) counts as a whole one.
+            let span = bucket.spanNanos == 0 ? 1 : max(Double(bucket.spanNanos) / 1e9, 1e-3)
+            return LoadTestResult.Second(
                 second: index, requests: bucket.requests, errors: bucket.errors,
                 meanMs: bucket.requests == 0 ? 0 : Double(bucket.latencySumMicros) / Double(bucket.requests) / 1000,
-                maxMs: Double(bucket.maxMicros) / 1000)
+                maxMs: Double(bucket.maxMicros) / 1000, spanS: span, requestsPerSecond: Double(bucket.requests) / span,
+                p50Ms: (secondHistograms.value(second: index, percentile: 50) ?? 0) / 1000,
+                p99Ms: (secondHistograms.value(second: index, percentile: 99) ?? 0) / 1000)
         }
         // Drop the empty tail (the drain and spare seconds).
         let lastBusy = seconds.lastIndex { $0.requests > 0 || $0.errors > 0 } ?? -1
@@ -282,8 +327,10 @@ extension RunMeasurement {
     /// measured time of the rounds before it.
     mutating func append(round other: RunMeasurement) {
         let elapsed = elapsedNanos + other.elapsedNanos
-        let spanned = Int((elapsedNanos + 999_999_999) / 1_000_000_000)
+        // The seconds this round's send window covered (the later ones are spare buckets).
+        let spanned = self.timeline.prefix { $0.spanNanos > 0 }.count
         let timeline = Array(self.timeline.prefix(spanned)) + other.timeline
+        let histograms = secondHistograms.appending(other.secondHistograms, after: spanned)
         // Before a 429 of a later round come all responses of the earlier rounds without one.
         let before = first429Nanos != nil ? beforeFirst429 : completed + other.beforeFirst429
         let first429 = first429Nanos ?? other.first429Nanos.map { elapsedNanos + $0 }
@@ -292,5 +339,6 @@ extension RunMeasurement {
         first429Nanos = first429
         elapsedNanos = elapsed
         self.timeline = timeline
+        secondHistograms = histograms
     }
 }

@@ -104,8 +104,12 @@ final class LoopWorker: @unchecked Sendable {
         }
         // Seconds of the measured window, numbered from the end of warmup, and the drain after it.
         let seconds = min(Int((plan.duration + Double(drainNanos) / 1e9).rounded(.up)) + 2, 4000)
-        lastSecond = seconds - 1
+        // Replies after a timed send window (the drain) count in its last second, so the timeline ends with a
+        // rate over the window, not with a few stragglers; a request-count run keeps every second it used.
+        lastSecond =
+            plan.durationGiven ? min(max(Int(plan.duration.rounded(.up)) - 1, 0), seconds - 1) : seconds - 1
         measurement.timeline = [TimelineBucket](repeating: TimelineBucket(), count: seconds)
+        measurement.secondHistograms = SecondHistograms(seconds: seconds)
     }
 
     deinit { requestBytes.deallocate() }
@@ -253,6 +257,12 @@ final class LoopWorker: @unchecked Sendable {
         measurement.cpuSystemMicros = cpu.system - cpuStart.system
         let last = max(min(lastEventNanos, max(now, endNanos)), measureStartNanos)
         measurement.elapsedNanos = last - measureStartNanos
+        // How much of each second the send window covered: the last one is partial (a rate over its span).
+        let window = (plan.durationGiven ? min(last, endNanos) : last) - measureStartNanos
+        for second in 0...lastSecond {
+            let start = UInt64(second) * 1_000_000_000
+            measurement.timeline[second].spanNanos = window > start ? min(window - start, 1_000_000_000) : 0
+        }
         done.succeed(())
     }
 

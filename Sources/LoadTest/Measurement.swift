@@ -37,18 +37,21 @@ public struct ErrorCounts: Codable, Sendable, Equatable {
 
 enum ErrorClass { case connect, timeout, read, write, parse, tls }
 
-/// One second of the run (warmup seconds included, numbered from the start).
+/// One second of the measured window, numbered from the end of warmup.
 struct TimelineBucket: Sendable {
     var requests = 0
     var errors = 0
     var latencySumMicros: UInt64 = 0
     var maxMicros: UInt64 = 0
+    /// How much of this second the send window covered: 1 s, less for the last (partial) second, 0 after it.
+    var spanNanos: UInt64 = 0
 
     mutating func add(_ other: TimelineBucket) {
         requests += other.requests
         errors += other.errors
         latencySumMicros += other.latencySumMicros
         maxMicros = max(maxMicros, other.maxMicros)
+        spanNanos = max(spanNanos, other.spanNanos)
     }
 }
 
@@ -71,6 +74,8 @@ struct RunMeasurement: Sendable {
     var unsent = 0
     var unfinished = 0
     var timeline: [TimelineBucket] = []
+    /// Latency per second of the timeline, for its p50 and p99.
+    var secondHistograms = SecondHistograms()
     /// Nanoseconds from the start to the first 429.
     var first429Nanos: UInt64?
     /// Responses (measured window) received before the run's first 429, and when the last of them came.
@@ -99,6 +104,7 @@ struct RunMeasurement: Sendable {
         timeline[second].requests += 1
         timeline[second].latencySumMicros += micros
         if micros > timeline[second].maxMicros { timeline[second].maxMicros = micros }
+        secondHistograms.record(second: second, micros: micros)
         if beforeFirst429 {
             self.beforeFirst429 += 1
             lastBeforeFirst429Nanos = now
@@ -121,6 +127,7 @@ struct RunMeasurement: Sendable {
             timeline += [TimelineBucket](repeating: TimelineBucket(), count: other.timeline.count - timeline.count)
         }
         for (index, bucket) in other.timeline.enumerated() { timeline[index].add(bucket) }
+        secondHistograms.add(other.secondHistograms)
         if let time = other.first429Nanos { first429Nanos = min(first429Nanos ?? time, time) }
         beforeFirst429 += other.beforeFirst429
         if tlsFailure == nil { tlsFailure = other.tlsFailure }

@@ -12,10 +12,15 @@ enum ArgumentHints {
         switch tool {
         case "load_test":
             if let url = firstURL(in: text) { arguments["url"] = .string(url) } else { needs.append("url") }
-            if let users = number(before: /\s*(?:concurrent|simultaneous|parallel)?\s*(?:users|connections|clients|shoppers|visitors)\b/, in: lowered) {
+            if let users = number(
+                before: /\s*(?:concurrent|simultaneous|parallel)?\s*(?:users|connections|clients|shoppers|visitors)\b/,
+                in: lowered)
+            {
                 arguments["concurrency"] = .integer(users)
             }
-            if let rate = number(before: /\s*(?:rps|req\/s|requests per second|requests\/s|requests a second)\b/, in: lowered) {
+            if let rate = number(
+                before: /\s*(?:rps|req\/s|requests per second|requests\/s|requests a second)\b/, in: lowered)
+            {
                 arguments["rate"] = .integer(rate)
             }
             if let match = lowered.firstMatch(of: /\bfor (\d{1,4}) ?(s|sec|secs|seconds|min|mins|minutes)\b/),
@@ -37,7 +42,9 @@ enum ArgumentHints {
                 arguments["suggest_indexes"] = .bool(true)
             }
         case "plan_migration":
-            if let file = path(endingIn: [".sql"], in: text) { arguments["target"] = .string(file) } else {
+            if let file = path(endingIn: [".sql"], in: text) {
+                arguments["target"] = .string(file)
+            } else {
                 needs.append("target")
             }
         case "apply_migration":
@@ -54,9 +61,13 @@ enum ArgumentHints {
                 ?? number(before: /\s*(?:engineers|developers|devs|backend engineers)\b/, in: lowered)
             {
                 arguments["team_size"] = .integer(size)
-            } else if let word = lowered.firstMatch(of: /team of (two|three|four|five|six|seven|eight|nine|ten|twelve)\b/) {
-                let numbers = ["two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                    "nine": 9, "ten": 10, "twelve": 12]
+            } else if let word = lowered.firstMatch(
+                of: /team of (two|three|four|five|six|seven|eight|nine|ten|twelve)\b/)
+            {
+                let numbers = [
+                    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                    "nine": 9, "ten": 10, "twelve": 12,
+                ]
                 if let size = numbers[String(word.1)] { arguments["team_size"] = .integer(size) }
             }
             if let pattern = onlyPattern(in: lowered) { arguments["pattern"] = .string(pattern) }
@@ -101,7 +112,9 @@ enum ArgumentHints {
         guard let match = text.firstMatch(of: #/(?i)\b(select|with)\b[^;]*?\bfrom\b[^;`"]*/#) else { return nil }
         var sql = String(match.0)
         // The sentence goes on after the statement ("... LIMIT 10 is slow"): cut at the first plain English verb.
-        if let tail = sql.firstMatch(of: #/(?i)\s+(?:is|was|takes|took|runs|seems|got|became|keeps)\s+(?!null\b|not\b)/#) {
+        if let tail = sql.firstMatch(
+            of: #/(?i)\s+(?:is|was|takes|took|runs|seems|got|became|keeps)\s+(?!null\b|not\b)/#)
+        {
             sql = String(sql[..<tail.range.lowerBound])
         }
         sql = sql.trimmingTrailing(" .?!\n")

@@ -16,7 +16,8 @@ enum ConceptLexicon {
         "traffic": [
             "load", "traffic", "concurrency", "concurrent", "peak", "spike", "burst", "black friday", "rush",
             "many users", "lots of users", "thousands of users", "heavy", "busy", "rps", "qps", "requests per second",
-            "req s", "throughput", "shoppers", "visitors", "users at once", "at once", "thousand", "thousands", "hundreds of", "10 k",
+            "req s", "throughput", "shoppers", "visitors", "users at once", "at once", "thousand", "thousands",
+            "hundreds of", "10 k",
             "million requests",
         ],
         "latency": [
@@ -59,7 +60,8 @@ enum ConceptLexicon {
             "really", "actually",
         ],
         "bad-input": [
-            "400", "bad request", "invalid", "malformed", "bad payload", "bad input", "validation", "rejected", "reject",
+            "400", "bad request", "invalid", "malformed", "bad payload", "bad input", "validation", "rejected",
+            "reject",
         ],
         "backend": [
             "api", "endpoint", "route", "service", "server", "backend", "http", "rest", "url", "app", "application",

@@ -49,7 +49,8 @@ struct ConcernText {
     ]
     static let irregular: [String: String] = [
         "indices": "index", "analyses": "analysis", "data": "data", "children": "child", "people": "person",
-        "slowness": "slow", "slowdown": "slow", "slowdowns": "slow", "timeouts": "timeout", "microservices": "microservic",
+        "slowness": "slow", "slowdown": "slow", "slowdowns": "slow", "timeouts": "timeout",
+        "microservices": "microservic",
     ]
 
     /// A light English stemmer; it only has to fold the forms of one word onto the same stem.

@@ -27,10 +27,12 @@ extension RouteResult {
                 digest.bullet(index == 0 ? line + ": \(tool.why)." : line)
             }
             digest.bullet(
-                "Then \(match.specialists.joined(separator: " + ")) owns \(match.concernId) (confidence \(match.confidence)).")
+                "Then \(match.specialists.joined(separator: " + ")) owns \(match.concernId) (confidence \(match.confidence))."
+            )
         } else {
             digest = Digest(
-                "\(match.specialists.joined(separator: " + ")) owns \(match.concernId) (confidence \(match.confidence))")
+                "\(match.specialists.joined(separator: " + ")) owns \(match.concernId) (confidence \(match.confidence))"
+            )
         }
         digest.bullet("When: \(match.when).")
         digest.bullet("Path: \(match.paths.joined(separator: ", "))")

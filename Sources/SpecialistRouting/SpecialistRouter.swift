@@ -146,7 +146,10 @@ public struct SpecialistRouter: Sendable {
             var linked = 0.0
             for tool in tools where tool.owner.concern == concern.id { linked += tool.score }
             scored.append(
-                (index, Scored(concern: concern, score: exact ? 1000 : own + linked, own: exact ? 1000 : own, exact: exact)))
+                (
+                    index,
+                    Scored(concern: concern, score: exact ? 1000 : own + linked, own: exact ? 1000 : own, exact: exact)
+                ))
         }
         // Ties keep the map's own order, which is deterministic and puts earlier-running specialists first.
         return scored.sorted { $0.1.score != $1.1.score ? $0.1.score > $1.1.score : $0.0 < $1.0 }.map(\.1)

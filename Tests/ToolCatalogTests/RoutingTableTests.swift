@@ -100,7 +100,8 @@ struct RoutingCase: CustomTestStringConvertible, Sendable {
             #expect(Set(suggestion.needs).isSubset(of: properties), "\(suggestion.tool) needs \(suggestion.needs)")
             let violations = JSONSchemaValidator(schema: tool.inputSchema).validate(suggestion.arguments)
             for violation in violations {
-                let missing = violation.rule == "required" && suggestion.needs.contains { violation.path.hasSuffix(".\($0)") }
+                let missing =
+                    violation.rule == "required" && suggestion.needs.contains { violation.path.hasSuffix(".\($0)") }
                 #expect(missing, "\(suggestion.tool) \(JSONWriter.string(suggestion.arguments)): \(violation)")
             }
         }
@@ -120,13 +121,19 @@ struct RoutingCase: CustomTestStringConvertible, Sendable {
             "explain why SELECT id FROM orders WHERE user_id = 7 AND deleted_at IS NULL is so slow", "analyze_schema",
             #"{"explain":"SELECT id FROM orders WHERE user_id = 7 AND deleted_at IS NULL","suggest_indexes":true}"#
         ),
-        ("dry-run migrations/20240115_add_user_indexes.sql", "apply_migration",
-            #"{"dry_run":true,"files":["migrations/20240115_add_user_indexes.sql"]}"#),
+        (
+            "dry-run migrations/20240115_add_user_indexes.sql", "apply_migration",
+            #"{"dry_run":true,"files":["migrations/20240115_add_user_indexes.sql"]}"#
+        ),
         ("monolith or microservices for a team of 6", "grill_next_question", #"{"team_size":6}"#),
-        ("we are 14 engineers, should we go with microservices", "grill_next_question",
-            #"{"pattern":"microservices","team_size":14}"#),
-        ("generate a fastify server from api/openapi.yaml", "scaffold",
-            #"{"framework":"fastify","spec":"api/openapi.yaml"}"#),
+        (
+            "we are 14 engineers, should we go with microservices", "grill_next_question",
+            #"{"pattern":"microservices","team_size":14}"#
+        ),
+        (
+            "generate a fastify server from api/openapi.yaml", "scaffold",
+            #"{"framework":"fastify","spec":"api/openapi.yaml"}"#
+        ),
     ])
     func argumentsAreReadFromTheConcern(concern: String, tool: String, arguments: String) throws {
         let result = try Self.router.route(RouteRequest(concern: concern))
@@ -158,7 +165,8 @@ struct RoutingCase: CustomTestStringConvertible, Sendable {
         ["query", "queries", "queried"], ["index", "indexes", "indices", "indexing", "indexed"],
         ["migrate", "migrating", "migrated", "migration", "migrations"], ["slow", "slower", "slowly", "slowness"],
         ["optimize", "optimise", "optimizing", "optimization", "optimisation"], ["test", "tests", "testing", "tested"],
-        ["deploy", "deploys", "deployed", "deployment"], ["scale", "scaling", "scaled"], ["drop", "dropping", "dropped"],
+        ["deploy", "deploys", "deployed", "deployment"], ["scale", "scaling", "scaled"],
+        ["drop", "dropping", "dropped"],
         ["microservice", "microservices"], ["latency", "latencies"], ["normalise", "normalization", "normalizing"],
         ["route", "routes", "routing", "router"], ["table", "tables"], ["cache", "caching", "caches"],
     ])
