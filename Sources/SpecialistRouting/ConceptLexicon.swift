@@ -21,6 +21,7 @@ enum ConceptLexicon {
             "million requests",
         ],
         "latency": [
+            "bottleneck", "struggling", "overloaded", "bogged down", "choking",
             "latency", "latencies", "response time", "p50", "p75", "p90", "p95", "p99", "p99.9", "p999", "tail",
             "percentile", "millisecond", "ms", "seconds to respond", "slow", "slower", "sluggish", "laggy", "lag",
             "takes forever", "take * seconds", "takes * seconds", "took * seconds", "timeout", "timeouts", "time out",
@@ -50,6 +51,10 @@ enum ConceptLexicon {
             "email", "emails", "customer data", "personal data", "pii", "credit card", "card number", "card numbers",
             "ssn", "social security", "phone number", "phone numbers", "home address", "date of birth", "passport",
         ],
+        "handling": [
+            "store", "storing", "stored", "keep", "handle", "process", "collect", "safely", "securely", "protect",
+        ],
+        "review": ["review", "critique", "feedback on", "look over", "audit"],
         "rate-limit": [
             "rate limit", "rate limiting", "rate limited", "throttle", "throttling", "429", "too many requests",
             "retry after", "brute force",
@@ -86,6 +91,7 @@ enum ConceptLexicon {
             "index only scan", "index scan", "planner", "query planner",
         ],
         "schema-health": [
+            "dead rows", "table bloat", "index bloat",
             "bloat", "bloated", "vacuum", "autovacuum", "dead tuples", "unused index", "duplicate index",
             "redundant index", "overflow", "integer overflow", "sequence overflow", "invalid index",
             "foreign key without", "foreign keys without", "unindexed", "schema problems", "schema issues",
@@ -101,6 +107,7 @@ enum ConceptLexicon {
             "which * index", "what * index", "should * index",
         ],
         "schema-change": [
+            "new table", "add * table", "create * table", "column on", "column to", "add * columns",
             "alter table", "add column", "add * column", "drop column", "drop * column", "drop the * column",
             "remove * column", "delete * column", "rename column", "rename * column", "rename * table",
             "change * column", "column type", "change * type", "int to bigint", "widen",
@@ -141,6 +148,7 @@ enum ConceptLexicon {
             "cassandra", "document database", "document store",
         ],
         "choice": [
+            "need", "do we need", "necessary", "overkill", "makes sense",
             "should we", "should i", "which", "choose", "pick", "decide", "decision", "vs", "versus", " or ",
             "what stack", "recommend", "best", "trade off", "tradeoff", "worth", "go with", "switch to", "move to",
             "rewrite in", "is it time", "enough", "time to", "options", "better",
@@ -172,9 +180,11 @@ enum ConceptLexicon {
         "generate": [
             "generate", "generated", "scaffold", "bootstrap", "boilerplate", "codegen", "code generation",
             "stub", "stubs", "skeleton", "turn * into", "from the spec", "from * spec", "create * handlers",
-            "produce", "build * from", "create * from", "handlers", "routes from", "typed handlers",
+            "produce", "build * from", "create * from", "routes from", "typed handlers",
         ],
         "crud-from-db": [
+            "api for * database", "api on top of", "api over", "expose * database", "existing database",
+            "for my database",
             "crud", "from * database", "from * tables", "on top of * tables", "over * tables", "expose * tables",
             "from db",
         ],
@@ -188,6 +198,8 @@ enum ConceptLexicon {
             "service level", "reliability target", "latency target", "sla", "target", "objective", "budget burn",
         ],
         "api-design": [
+            "error response", "error responses", "response format", "responses look", "response body",
+            "design * endpoint", "endpoints for", "design * routes", "resource", "resources",
             "api design", "design * api", "rest", "restful", "graphql", "resource naming", "naming", "versioning",
             "version * api", "breaking change", "breaking", "backward compatible", "backwards compatible",
             "pagination", "paginate", "filtering", "sorting", "status code", "status codes", "error format",
@@ -195,7 +207,7 @@ enum ConceptLexicon {
             "problem json", "webhook", "grpc", "url design", "mobile clients", "clients",
         ],
         "data-model": [
-            "design * schema", "schema for", "database schema for",
+            "design * schema", "database schema for",
             "data model", "data modeling", "model * data", "erd", "entity", "entities", "relationship", "relationships",
             "normalize", "normalization", "denormalize", "table design", "design * tables", "design the schema",
             "schema design", "primary key", "foreign key", "uuid", "bigint", "one to many", "many to many", "jsonb",
@@ -228,6 +240,7 @@ enum ConceptLexicon {
             "supertest", "postman", "write tests", "tests for", "test coverage", "fuzz", "regression tests",
         ],
         "security": [
+            "protect", "abuse", "abusive", "bots", "scraping", "ddos", "spam", "plain text", "plaintext",
             "token", "tokens", "expire", "expiry", "refresh token", "bearer",
             "security", "secure", "harden", "hardening", "auth", "authentication", "authenticate", "authorization",
             "authorize", "login", "log in", "password", "passwords", "jwt", "jwts", "oauth", "session", "cookie",
@@ -243,15 +256,20 @@ enum ConceptLexicon {
             "fly io", "vps", "docker", "containers", "vm", "cloud bill", "cloud cost",
         ],
         "feature-flags": [
+            "turn * on for", "internal users", "only for * users", "subset of users", "some users", "staff only",
+            "enable * for", "switch on for",
             "feature flag", "feature flags", "flag", "flags", "toggle", "toggles", "canary", "dark launch",
             "kill switch", "gradual rollout", "rollout", "roll out", "percent of users", "of users first",
             "a b test", "launchdarkly", "unleash", "beta users",
         ],
         "chaos": [
+            "zone failure", "zone outage", "region failure", "survive * failure", "survives * failure", "node failure",
+            "disaster recovery drill",
             "chaos", "fault injection", "game day", "gameday", "resilience", "kill pods", "blast radius",
             "what happens if", "failover", "simulate * outage", "inject * failure", "inject * latency",
         ],
         "code-review": [
+            "my changes", "before * push", "check * changes", "before i merge",
             "look at * code", "this code", "my code", "our code", "whats wrong with", "check * code", "read * code",
             "code review", "review * code", "review my", "review this", "review the diff", "review * diff",
             "diff", "pull request", "pr", "before * commit", "before merging", "look over", "check my code",

@@ -58,6 +58,8 @@ enum RoutingRules {
                 .init(["database", "latency"], 3), .init(["database", "optimize"], 2), .init(["index", "latency"], 2),
                 .init(["index", "optimize"], 2), .init(["index", "database"], 3.5), .init(["schema-health"], 4),
                 .init(["schema-change"], -2), .init(["failed-migration"], -4), .init(["data-model"], -1),
+                // A GraphQL or OpenAPI schema is an API contract, not the database's.
+                .init(["api-design"], -3, none: ["query", "query-plan", "index"]),
             ]),
         RoutingOwner(
             id: "schema-change", tools: ["plan_migration", "apply_migration"], concern: "zero-downtime-migrations",
@@ -93,6 +95,7 @@ enum RoutingRules {
                 .init(["spec", "generate"], 4.5), .init(["spec-from-routes"], 4.5),
                 .init(["crud-from-db"], 3), .init(["crud-from-db", "generate"], 1.5),
                 .init(["crud-from-db", "backend"], 1), .init(["generate", "stack"], 1),
+                .init(["spec", "stack"], 3.5, none: ["review", "generate"]),
             ]),
     ]
 
@@ -114,6 +117,7 @@ enum RoutingRules {
         "api-tests": [.init(["api-tests"], 3), .init(["api-tests", "backend"], 0.5)],
         "security-hardening": [
             .init(["security"], 3), .init(["security", "bad-input"], 1), .init(["personal-data"], 1.5),
+            .init(["personal-data", "handling"], 2),
             .init(["personal-data", "observability"], 2.5),
             .init(["rate-limit"], 2, none: ["verify", "load-test"]), .init(["dependencies"], -1),
         ],
@@ -122,7 +126,7 @@ enum RoutingRules {
         "chaos-engineering": [.init(["chaos"], 3)],
         "pre-commit-review": [.init(["code-review"], 3, none: ["api-design", "grill"])],
         "architecture-grill": [.init(["grill"], 3)],
-        "compliance-evidence": [.init(["compliance"], 3)],
+        "compliance-evidence": [.init(["compliance"], 3), .init(["compliance", "personal-data"], 1)],
     ]
 
     /// What each tool is for, said where the router names it.
