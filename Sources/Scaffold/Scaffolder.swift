@@ -75,7 +75,10 @@ public struct Scaffolder: Sendable {
                 route: framework.route(operation), handlerFile: emitter.handlerPath(operation),
                 secured: operation.security.contains { !$0.isEmpty })
         }
-        return ScaffoldResult(
+        // Only the Express project builds verifiers from the environment so far.
+        let required = framework == .express ? model.securitySchemes.compactMap(\.requiredSettings) : nil
+        let unverified = model.securitySchemes.filter { $0.requiredSettings == nil }.map(\.name)
+        var result = ScaffoldResult(
             status: dryRun ? "dry_run" : "written", source: "spec", spec: document.path, openapiVersion: model.version,
             title: model.title, framework: framework.rawValue, errorFormat: errorFormat, output: output,
             basePath: model.basePath.isEmpty ? "/" : model.basePath, operations: operations,
@@ -86,12 +89,28 @@ public struct Scaffolder: Sendable {
                     ? "cd \(output) && npm install && npx tsc -p . (Debian: apt-get install node-typescript node-express; tsc -p .)"
                     : "cd \(output) && npm install && npx tsc -p .",
                 "implement src/handlers/*.ts (each answers 501 until then)",
-                model.securitySchemes.isEmpty
-                    ? "add authentication if the API needs it" : "add a security hook per scheme in src/app.ts",
+                securityStep(framework: framework, required: required ?? [], unverified: unverified),
                 framework == .express
                     ? "PORT=3000 node dist/server.js (Debian: NODE_PATH=/usr/share/nodejs)"
                     : "PORT=3000 node dist/server.js",
             ])
+        result.requiredConfiguration = required
+        return result
+    }
+
+    /// What to configure or write so that the secured operations answer something other than 401.
+    func securityStep(framework: Framework, required: [String], unverified: [String]) -> String {
+        guard framework == .express else {
+            return required.isEmpty && unverified.isEmpty
+                ? "add authentication if the API needs it" : "add a security hook per scheme in src/app.ts"
+        }
+        var parts: [String] = []
+        if !required.isEmpty { parts.append("set " + required.joined(separator: "; ") + " (README.md)") }
+        if !unverified.isEmpty {
+            parts.append(
+                "write a hook in src/app.ts for " + unverified.joined(separator: ", ") + " (no built-in verifier)")
+        }
+        return parts.isEmpty ? "add authentication if the API needs it" : parts.joined(separator: "; ")
     }
 }
 
@@ -112,7 +131,15 @@ extension ScaffoldResult {
         digest.bullet(
             source == "from_db"
                 ? "errors as \(errorFormat); handlers run parameterised SQL on node-postgres (DATABASE_URL)"
-                : "errors as \(errorFormat); unimplemented handlers answer 501, missing security hooks 401")
+                : "errors as \(errorFormat); unimplemented handlers answer 501, unconfigured security schemes 401")
+        if let required = requiredConfiguration, !required.isEmpty {
+            digest.bullet("before the secured operations accept traffic, set: " + required.joined(separator: "; "))
+        }
+        if framework == "express" {
+            digest.bullet(
+                "hardened by default: security headers, rate limit 100/15 min per client (RATE_LIMIT_*), "
+                    + "X-Request-Id, JSON access log, /healthz and /readyz, graceful SIGTERM")
+        }
         for warning in warnings.prefix(3) { digest.bullet("warning: \(warning)") }
         if warnings.count > 3 { digest.bullet("\(warnings.count - 3) more warnings in the result") }
         digest.next(nextSteps.prefix(2).joined(separator: "; then "))

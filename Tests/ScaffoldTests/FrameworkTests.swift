@@ -22,7 +22,7 @@ func typeCheck(_ project: String) throws -> (status: Int32, output: String) {
         #expect(!result.files.contains { $0.path.contains("express") })
         let modules = output + "/node_modules"
         try FileManager.default.createDirectory(atPath: modules, withIntermediateDirectories: true)
-        for package in ["fastify", "koa", "@koa"] {
+        for package in ["fastify", "@fastify", "koa", "@koa"] {
             try FileManager.default.copyItem(atPath: fixtures + "/types/" + package, toPath: modules + "/" + package)
         }
         let (status, text) = try typeCheck(output)
