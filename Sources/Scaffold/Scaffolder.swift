@@ -61,6 +61,15 @@ public struct Scaffolder: Sendable {
             }
         }
         var warnings = model.warnings
+        // src/app.ts is created once: one from an earlier version lacks this version's hardening.
+        if plan.entries.contains(where: { $0.path == "src/app.ts" && $0.action == "kept" }),
+            let app = FileManager.default.contents(atPath: output + "/src/app.ts"),
+            !String(decoding: app, as: UTF8.self).contains("configureSecurity(")
+        {
+            warnings.append(
+                "src/app.ts (yours, kept) does not call configureSecurity: the built-in verifiers, security headers, "
+                    + "rate limits and health routes are not wired; compare it with the app.ts a fresh scaffold writes")
+        }
         for unused in templates.unusedOverrides {
             warnings.append("template \(unused) names no template of ours and was not used")
         }
@@ -75,8 +84,7 @@ public struct Scaffolder: Sendable {
                 route: framework.route(operation), handlerFile: emitter.handlerPath(operation),
                 secured: operation.security.contains { !$0.isEmpty })
         }
-        // Only the Express project builds verifiers from the environment so far.
-        let required = framework == .express ? model.securitySchemes.compactMap(\.requiredSettings) : nil
+        let required = model.securitySchemes.compactMap(\.requiredSettings)
         let unverified = model.securitySchemes.filter { $0.requiredSettings == nil }.map(\.name)
         var result = ScaffoldResult(
             status: dryRun ? "dry_run" : "written", source: "spec", spec: document.path, openapiVersion: model.version,
@@ -86,10 +94,10 @@ public struct Scaffolder: Sendable {
             counts: counts, warnings: warnings,
             nextSteps: [
                 framework == .express
-                    ? "cd \(output) && npm install && npx tsc -p . (Debian: apt-get install node-typescript node-express; tsc -p .)"
+                    ? "cd \(output) && npm install && npx tsc -p . (Debian: apt-get install node-typescript node-express node-jose node-cors; tsc -p .)"
                     : "cd \(output) && npm install && npx tsc -p .",
                 "implement src/handlers/*.ts (each answers 501 until then)",
-                securityStep(framework: framework, required: required ?? [], unverified: unverified),
+                securityStep(required: required, unverified: unverified),
                 framework == .express
                     ? "PORT=3000 node dist/server.js (Debian: NODE_PATH=/usr/share/nodejs)"
                     : "PORT=3000 node dist/server.js",
@@ -99,11 +107,7 @@ public struct Scaffolder: Sendable {
     }
 
     /// What to configure or write so that the secured operations answer something other than 401.
-    func securityStep(framework: Framework, required: [String], unverified: [String]) -> String {
-        guard framework == .express else {
-            return required.isEmpty && unverified.isEmpty
-                ? "add authentication if the API needs it" : "add a security hook per scheme in src/app.ts"
-        }
+    func securityStep(required: [String], unverified: [String]) -> String {
         var parts: [String] = []
         if !required.isEmpty { parts.append("set " + required.joined(separator: "; ") + " (README.md)") }
         if !unverified.isEmpty {
@@ -135,7 +139,7 @@ extension ScaffoldResult {
         if let required = requiredConfiguration, !required.isEmpty {
             digest.bullet("before the secured operations accept traffic, set: " + required.joined(separator: "; "))
         }
-        if framework == "express" {
+        if source == "spec" || source == "from_db" {
             digest.bullet(
                 "hardened by default: security headers, rate limit 100/15 min per client (RATE_LIMIT_*), "
                     + "X-Request-Id, JSON access log, /healthz and /readyz, graceful SIGTERM")

@@ -12,7 +12,9 @@ func typeCheck(_ project: String) throws -> (status: Int32, output: String) {
 @Suite struct FrameworkTests {
     /// Fastify and Koa are not installed here: their output is checked against our minimal declarations
     /// of the APIs it uses (Fixtures/types), copied into the project's node_modules.
-    @Test(arguments: ["fastify", "koa"], ["petstore-expanded.yaml", "security.yaml", "polymorphism.yaml"])
+    @Test(
+        arguments: ["fastify", "koa"],
+        ["petstore-expanded.yaml", "security.yaml", "polymorphism.yaml", "hardened.yaml"])
     func outputTypeChecksAgainstTheDeclarations(framework: String, spec: String) throws {
         let output = temporaryFolder(framework)
         defer { try? FileManager.default.removeItem(atPath: output) }

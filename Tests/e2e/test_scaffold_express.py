@@ -1,6 +1,6 @@
 """`scaffold` end to end: the generated Express project compiles with Debian's tsc and serves real requests.
 
-Needs Debian's node-typescript and node-express (scripts/install-deps.sh --test installs them); the
+Needs Debian's node-typescript, node-express, node-cors and node-jose (scripts/install-deps.sh --test); the
 generated app runs with NODE_PATH=/usr/share/nodejs and listens on 127.0.0.1 only.
 """
 from __future__ import annotations
@@ -26,9 +26,10 @@ NODE_PATH = "/usr/share/nodejs"
 
 def require_node_tools() -> None:
     missing = [tool for tool in ("tsc", "node") if shutil.which(tool) is None]
-    if missing or not pathlib.Path(NODE_PATH, "express").is_dir():
-        pytest.fail("scaffold e2e needs Debian's node-typescript and node-express: "
-                    "apt-get install -y node-typescript node-express (scripts/install-deps.sh --test)")
+    if missing or not all(pathlib.Path(NODE_PATH, module).is_dir() for module in ("express", "cors", "jose")):
+        pytest.fail("scaffold e2e needs Debian's node-typescript, node-express, node-cors and node-jose: "
+                    "apt-get install -y node-typescript node-express node-cors node-jose "
+                    "(scripts/install-deps.sh --test)")
 
 
 def scaffold(spec: pathlib.Path, output: pathlib.Path, *extra: str) -> dict:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import http.server
 import json
 import pathlib
 import subprocess
@@ -89,13 +90,23 @@ class Keys:
         self.public_pem = self.private.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
 
-    def token(self, alg: str = "RS256", **overrides) -> str:
+    def jwks(self, kid: str) -> dict:
+        numbers = self.private.public_key().public_numbers()
+
+        def b64int(value: int) -> str:
+            return b64(value.to_bytes((value.bit_length() + 7) // 8, "big"))
+
+        return {"keys": [{"kty": "RSA", "kid": kid, "use": "sig", "alg": "RS256", "n": b64int(numbers.n),
+                          "e": b64int(numbers.e)}]}
+
+    def token(self, alg: str = "RS256", kid: str | None = None, **overrides) -> str:
         now = int(time.time())
         claims = {"iss": ISSUER, "aud": AUDIENCE, "sub": "user-42", "iat": now, "exp": now + 3600,
                   "scope": "orders:read profile"}
         claims.update(overrides)
         claims = {name: value for name, value in claims.items() if value is not None}
-        signing_input = f"{b64(json.dumps({'alg': alg, 'typ': 'JWT'}).encode())}.{b64(json.dumps(claims).encode())}"
+        header = {"alg": alg, "typ": "JWT", **({} if kid is None else {"kid": kid})}
+        signing_input = f"{b64(json.dumps(header).encode())}.{b64(json.dumps(claims).encode())}"
         data = signing_input.encode()
         if alg == "RS256":
             signature = self.private.sign(data, padding.PKCS1v15(), hashes.SHA256())
@@ -114,8 +125,6 @@ def keys() -> Keys:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> pathlib.Path:
     require_node_tools()
-    if not pathlib.Path(NODE_PATH, "jose").is_dir() or not pathlib.Path(NODE_PATH, "cors").is_dir():
-        pytest.fail("needs Debian's node-jose and node-cors: scripts/install-deps.sh --test")
     root = tmp_path_factory.mktemp("hardened")
     for name, text in HANDLERS.items():
         handler = root / f"src/handlers/{name}.ts"
@@ -206,8 +215,8 @@ def test_responses_carry_security_headers_and_the_request_id(server):
     assert "X-Powered-By" not in headers
     assert "Access-Control-Allow-Origin" not in headers  # CORS is off unless CORS_ORIGINS is set
     # A malformed id is replaced; errors carry the same id in the envelope.
-    status, headers, body = server.request("GET", "/api/v1/nothing", headers={"X-Request-Id": "bad id\x7f"})
-    assert status == 404 and headers["X-Request-Id"] != "bad id\x7f"
+    status, headers, body = server.request("GET", "/api/v1/nothing", headers={"X-Request-Id": "bad id; DROP"})
+    assert status == 404 and headers["X-Request-Id"] != "bad id; DROP"
     assert body["meta"]["requestId"] == headers["X-Request-Id"]
     status, headers, body = server.request("POST", "/api/v1/subscriptions", b'{"email": "x"}',
                                            {"Content-Type": "application/json", "X-Request-Id": "r-1"})
@@ -320,3 +329,60 @@ def test_sigterm_drains_the_request_in_flight_then_exits(project, keys):
     worker.join(timeout=30)
     assert server.process.wait(timeout=30) == 0
     assert reply["value"][0] == 200 and reply["value"][2] == {"status": "up", "slow": True}
+
+
+def test_keys_from_a_jwks_url(project, keys):
+    document = json.dumps(keys.jwks("k1")).encode()
+
+    class Jwks(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(document)))
+            self.end_headers()
+            self.wfile.write(document)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    issuer = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Jwks)
+    threading.Thread(target=issuer.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{issuer.server_address[1]}/.well-known/jwks.json"
+    server = Server(project, env={"AUTH_BEARER_AUTH_JWKS_URL": url, "AUTH_BEARER_AUTH_AUDIENCE": AUDIENCE})
+    try:
+        status, _, body = server.request("GET", "/api/v1/me", headers=bearer(keys.token(kid="k1")))
+        assert status == 200, body
+        assert server.request("GET", "/api/v1/me", headers=bearer(Keys().token(kid="k1")))[0] == 401
+        assert server.request("GET", "/api/v1/me", headers=bearer(keys.token(kid="k2")))[0] == 401
+    finally:
+        server.stop()
+        issuer.shutdown()
+
+
+def test_cors_allows_only_the_listed_origins(project, keys):
+    server = Server(project, env={"CORS_ORIGINS": "https://app.example.com, https://admin.example.com"})
+    try:
+        for origin, allowed in [("https://app.example.com", True), ("https://evil.example.com", False)]:
+            preflight = {"Origin": origin, "Access-Control-Request-Method": "POST",
+                         "Access-Control-Request-Headers": "content-type"}
+            status, headers, _ = server.request("OPTIONS", "/api/v1/subscriptions", headers=preflight)
+            assert status == 204, (origin, status)
+            assert headers.get("Access-Control-Allow-Origin") == (origin if allowed else None), (origin, headers)
+            _, headers, _ = server.request("GET", "/api/v1/status", headers={"Origin": origin})
+            assert headers.get("Access-Control-Allow-Origin") == (origin if allowed else None), (origin, headers)
+            if allowed:
+                assert "X-Request-Id" in headers["Access-Control-Expose-Headers"]
+    finally:
+        server.stop()
+
+
+def test_generate_spec_reads_the_limits_and_security_back(project, tmp_path):
+    output = tmp_path / "roundtrip.json"
+    done = subprocess.run([BIN, "scaffold", str(project / "src"), "--generate-spec", "--output", str(output), "--json"],
+                          capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr.decode()
+    spec = json.loads(output.read_text())
+    assert spec["paths"]["/auth/login"]["post"]["x-rate-limit"] == {"max": 5, "windowSeconds": 60}
+    assert "x-rate-limit" not in spec["paths"]["/status"]["get"]
+    assert spec["paths"]["/orders"]["get"]["security"] == [{"bearerAuth": ["orders:read"]}]
+    assert spec["components"]["securitySchemes"]["partnerKey"] == {"type": "apiKey", "in": "header", "name": "X-API-Key"}
