@@ -12,7 +12,7 @@ want_test=false
 packages=(pkg-config ca-certificates libpq-dev libcurl4-openssl-dev)
 if $want_test; then
   # A real PostgreSQL 15 cluster with pg_stat_statements (contrib) and hypopg for the analysis tests.
-  packages+=(python3 postgresql-15 postgresql-contrib postgresql-15-hypopg node-typescript node-express
+  packages+=(python3 postgresql-15 postgresql-contrib postgresql-15-hypopg node-typescript node-express node-jose node-cors
     node-async node-split2 node-xtend node-readable-stream)
 fi
 
@@ -53,7 +53,7 @@ if $want_test; then
   if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
   fi
-  if ! "$venv/bin/python" -c "import mcp, pytest, jsonschema, schemathesis, yaml" >/dev/null 2>&1 || [ ! -x "$venv/bin/squawk" ]; then
+  if ! "$venv/bin/python" -c "import mcp, pytest, jsonschema, schemathesis, yaml, cryptography" >/dev/null 2>&1 || [ ! -x "$venv/bin/squawk" ]; then
     echo "install-deps: installing Python test packages into .venv" >&2
     "$venv/bin/pip" install -q --disable-pip-version-check -r "$root/Tests/e2e/requirements.txt"
   fi

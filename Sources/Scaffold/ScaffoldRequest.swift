@@ -126,6 +126,9 @@ public struct ScaffoldResult: Codable, Sendable, Equatable {
     public var counts: Counts
     public var warnings: [String]
     public var nextSteps: [String]
+    /// Environment variables to set before the service accepts traffic on every secured operation
+    /// (one entry per scheme with a built-in verifier; `A or B` when either suffices). Scaffold only.
+    public var requiredConfiguration: [String]? = nil
 
     enum CodingKeys: String, CodingKey {
         case status, source, spec
@@ -138,5 +141,6 @@ public struct ScaffoldResult: Codable, Sendable, Equatable {
         case securitySchemes = "security_schemes"
         case files, counts, warnings
         case nextSteps = "next_steps"
+        case requiredConfiguration = "required_configuration"
     }
 }

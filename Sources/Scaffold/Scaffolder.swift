@@ -61,6 +61,15 @@ public struct Scaffolder: Sendable {
             }
         }
         var warnings = model.warnings
+        // src/app.ts is created once: one from an earlier version lacks this version's hardening.
+        if plan.entries.contains(where: { $0.path == "src/app.ts" && $0.action == "kept" }),
+            let app = FileManager.default.contents(atPath: output + "/src/app.ts"),
+            !String(decoding: app, as: UTF8.self).contains("configureSecurity(")
+        {
+            warnings.append(
+                "src/app.ts (yours, kept) does not call configureSecurity: the built-in verifiers, security headers, "
+                    + "rate limits and health routes are not wired; compare it with the app.ts a fresh scaffold writes")
+        }
         for unused in templates.unusedOverrides {
             warnings.append("template \(unused) names no template of ours and was not used")
         }
@@ -75,7 +84,9 @@ public struct Scaffolder: Sendable {
                 route: framework.route(operation), handlerFile: emitter.handlerPath(operation),
                 secured: operation.security.contains { !$0.isEmpty })
         }
-        return ScaffoldResult(
+        let required = model.securitySchemes.compactMap(\.requiredSettings)
+        let unverified = model.securitySchemes.filter { $0.requiredSettings == nil }.map(\.name)
+        var result = ScaffoldResult(
             status: dryRun ? "dry_run" : "written", source: "spec", spec: document.path, openapiVersion: model.version,
             title: model.title, framework: framework.rawValue, errorFormat: errorFormat, output: output,
             basePath: model.basePath.isEmpty ? "/" : model.basePath, operations: operations,
@@ -83,15 +94,27 @@ public struct Scaffolder: Sendable {
             counts: counts, warnings: warnings,
             nextSteps: [
                 framework == .express
-                    ? "cd \(output) && npm install && npx tsc -p . (Debian: apt-get install node-typescript node-express; tsc -p .)"
+                    ? "cd \(output) && npm install && npx tsc -p . (Debian: apt-get install node-typescript node-express node-jose node-cors; tsc -p .)"
                     : "cd \(output) && npm install && npx tsc -p .",
                 "implement src/handlers/*.ts (each answers 501 until then)",
-                model.securitySchemes.isEmpty
-                    ? "add authentication if the API needs it" : "add a security hook per scheme in src/app.ts",
+                securityStep(required: required, unverified: unverified),
                 framework == .express
                     ? "PORT=3000 node dist/server.js (Debian: NODE_PATH=/usr/share/nodejs)"
                     : "PORT=3000 node dist/server.js",
             ])
+        result.requiredConfiguration = required
+        return result
+    }
+
+    /// What to configure or write so that the secured operations answer something other than 401.
+    func securityStep(required: [String], unverified: [String]) -> String {
+        var parts: [String] = []
+        if !required.isEmpty { parts.append("set " + required.joined(separator: "; ") + " (README.md)") }
+        if !unverified.isEmpty {
+            parts.append(
+                "write a hook in src/app.ts for " + unverified.joined(separator: ", ") + " (no built-in verifier)")
+        }
+        return parts.isEmpty ? "add authentication if the API needs it" : parts.joined(separator: "; ")
     }
 }
 
@@ -112,7 +135,15 @@ extension ScaffoldResult {
         digest.bullet(
             source == "from_db"
                 ? "errors as \(errorFormat); handlers run parameterised SQL on node-postgres (DATABASE_URL)"
-                : "errors as \(errorFormat); unimplemented handlers answer 501, missing security hooks 401")
+                : "errors as \(errorFormat); unimplemented handlers answer 501, unconfigured security schemes 401")
+        if let required = requiredConfiguration, !required.isEmpty {
+            digest.bullet("before the secured operations accept traffic, set: " + required.joined(separator: "; "))
+        }
+        if source == "spec" || source == "from_db" {
+            digest.bullet(
+                "hardened by default: security headers, rate limit 100/15 min per client (RATE_LIMIT_*), "
+                    + "X-Request-Id, JSON access log, /healthz and /readyz, graceful SIGTERM")
+        }
         for warning in warnings.prefix(3) { digest.bullet("warning: \(warning)") }
         if warnings.count > 3 { digest.bullet("\(warnings.count - 3) more warnings in the result") }
         digest.next(nextSteps.prefix(2).joined(separator: "; then "))

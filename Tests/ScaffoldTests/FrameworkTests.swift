@@ -12,7 +12,9 @@ func typeCheck(_ project: String) throws -> (status: Int32, output: String) {
 @Suite struct FrameworkTests {
     /// Fastify and Koa are not installed here: their output is checked against our minimal declarations
     /// of the APIs it uses (Fixtures/types), copied into the project's node_modules.
-    @Test(arguments: ["fastify", "koa"], ["petstore-expanded.yaml", "security.yaml", "polymorphism.yaml"])
+    @Test(
+        arguments: ["fastify", "koa"],
+        ["petstore-expanded.yaml", "security.yaml", "polymorphism.yaml", "hardened.yaml"])
     func outputTypeChecksAgainstTheDeclarations(framework: String, spec: String) throws {
         let output = temporaryFolder(framework)
         defer { try? FileManager.default.removeItem(atPath: output) }
@@ -22,7 +24,7 @@ func typeCheck(_ project: String) throws -> (status: Int32, output: String) {
         #expect(!result.files.contains { $0.path.contains("express") })
         let modules = output + "/node_modules"
         try FileManager.default.createDirectory(atPath: modules, withIntermediateDirectories: true)
-        for package in ["fastify", "koa", "@koa"] {
+        for package in ["fastify", "@fastify", "koa", "@koa"] {
             try FileManager.default.copyItem(atPath: fixtures + "/types/" + package, toPath: modules + "/" + package)
         }
         let (status, text) = try typeCheck(output)

@@ -1,6 +1,6 @@
 """`scaffold` end to end: the generated Express project compiles with Debian's tsc and serves real requests.
 
-Needs Debian's node-typescript and node-express (scripts/install-deps.sh --test installs them); the
+Needs Debian's node-typescript, node-express, node-cors and node-jose (scripts/install-deps.sh --test); the
 generated app runs with NODE_PATH=/usr/share/nodejs and listens on 127.0.0.1 only.
 """
 from __future__ import annotations
@@ -26,9 +26,10 @@ NODE_PATH = "/usr/share/nodejs"
 
 def require_node_tools() -> None:
     missing = [tool for tool in ("tsc", "node") if shutil.which(tool) is None]
-    if missing or not pathlib.Path(NODE_PATH, "express").is_dir():
-        pytest.fail("scaffold e2e needs Debian's node-typescript and node-express: "
-                    "apt-get install -y node-typescript node-express (scripts/install-deps.sh --test)")
+    if missing or not all(pathlib.Path(NODE_PATH, module).is_dir() for module in ("express", "cors", "jose")):
+        pytest.fail("scaffold e2e needs Debian's node-typescript, node-express, node-cors and node-jose: "
+                    "apt-get install -y node-typescript node-express node-cors node-jose "
+                    "(scripts/install-deps.sh --test)")
 
 
 def scaffold(spec: pathlib.Path, output: pathlib.Path, *extra: str) -> dict:
@@ -50,11 +51,16 @@ def free_port() -> int:
 
 
 class Server:
-    """`node dist/server.js` of a compiled project on a free loopback port; `env` adds variables."""
+    """`node dist/server.js` of a compiled project on a free loopback port; `env` adds variables.
+
+    The default rate limit (100 requests per 15 min per client) is raised unless `env` sets it: these
+    suites send more than that from one address; test_scaffold_hardening checks the limit itself.
+    """
 
     def __init__(self, project: pathlib.Path, node_path: str = NODE_PATH, env: dict | None = None):
         self.port = free_port()
-        env = {**os.environ, **(env or {}), "NODE_PATH": node_path, "PORT": str(self.port), "HOST": "127.0.0.1"}
+        env = {**os.environ, "RATE_LIMIT_MAX": "1000000", **(env or {}), "NODE_PATH": node_path,
+               "PORT": str(self.port), "HOST": "127.0.0.1"}
         self.process = subprocess.Popen(["node", "dist/server.js"], cwd=project, env=env,
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 20
@@ -179,7 +185,8 @@ def secured(tmp_path_factory):
     # src/app.ts is the user's: give one scheme a hook, as a user would.
     app = project / "src/app.ts"
     text = app.read_text()
-    hook = '  apiKey_header: async (credential) => (credential === "s3cret" ? { user: "tester" } : null),\n'
+    hook = ('  apiKey_header: async (credential) => (credential === "s3cret" ? '
+            '{ scheme: "apiKey_header", subject: "tester", scopes: [], claims: {} } : null),\n')
     text, count = re.subn(r"(export const securityHooks: SecurityHooks = \{\n)", r"\1" + hook.replace("\\", "\\\\"),
                           text)
     assert count == 1
@@ -195,9 +202,9 @@ def test_protected_operations_fail_closed_with_401(secured):
         ("PUT", "/anything/apiKey", {}),                                   # no credentials
         ("PUT", "/anything/apiKey", {"X-API-KEY": "wrong"}),               # refused by the hook
         ("GET", "/anything/apiKey", {}),                                   # query api key missing
-        ("GET", "/anything/apiKey?apiKey=anything", {}),                   # no hook for the scheme yet
-        ("POST", "/anything/bearer", {"Authorization": "Bearer abc"}),     # no hook for the scheme yet
-        ("POST", "/anything/basic", {"Authorization": "Basic dTpw"}),      # no hook for the scheme yet
+        ("GET", "/anything/apiKey?apiKey=anything", {}),                   # AUTH_API_KEY_QUERY_KEYS unset
+        ("POST", "/anything/bearer", {"Authorization": "Bearer abc"}),     # AUTH_BEARER_* unset
+        ("POST", "/anything/basic", {"Authorization": "Basic dTpw"}),      # no built-in verifier, no hook
     ]:
         status, reply_headers, body = secured.request(method, path, headers=headers)
         assert status == 401, (method, path, body)

@@ -47,6 +47,7 @@ struct ProjectEmitter {
         var files: [GeneratedFile] = []
         if framework == .express { files.append(generated("express-shim.d.ts", "express/express-shim.d.ts.mustache")) }
         files += [
+            generated("node-shim.d.ts", "common/node-shim.d.ts.mustache"),
             generated("runtime.ts", "common/runtime.ts.mustache"),
             generated("validation.ts", "common/validation.ts.mustache"),
             generated("forms.ts", "common/forms.ts.mustache"),
@@ -54,6 +55,8 @@ struct ProjectEmitter {
             generated("schemas.ts", "common/schemas.ts.mustache"),
             generated("operations.ts", "common/operations.ts.mustache"),
             generated("security.ts", "common/security.ts.mustache"),
+            generated("auth.ts", "common/auth.ts.mustache"),
+            generated("hardening.ts", "common/hardening.ts.mustache"),
             generated("\(framework.rawValue).ts", "\(own).ts.mustache"),
             generated("handler-registry.ts", "common/handler-registry.ts.mustache"),
         ]
@@ -110,7 +113,21 @@ struct ProjectEmitter {
             "operationTable": TypeScript.pretty(.array(model.operations.map(operationValue))),
             "hasSecuritySchemes": !model.securitySchemes.isEmpty,
             "securitySchemes": model.securitySchemes.map { scheme -> [String: Any] in
-                ["name": scheme.name, "nameLiteral": TypeScript.literal(.string(scheme.name))]
+                [
+                    "name": scheme.name, "nameLiteral": TypeScript.literal(.string(scheme.name)),
+                    "env": scheme.environmentPrefix, "jwt": scheme.verifier == "jwt",
+                    "apiKey": scheme.verifier == "apiKey", "noVerifier": scheme.verifier == "none",
+                    "kind": comment(
+                        [scheme.type, scheme.scheme, scheme.location].compactMap { $0 }.joined(separator: " ")),
+                ]
+            },
+            "rateLimitedOperations": model.operations.compactMap { operation -> [String: Any]? in
+                operation.rateLimit.map { limit in
+                    [
+                        "identifier": operation.identifier, "methodUpper": operation.method.uppercased(),
+                        "pathComment": comment(operation.path), "max": limit.max, "windowSeconds": limit.windowSeconds,
+                    ]
+                }
             },
         ]
         let names = model.securitySchemes.map { TypeScript.literal(.string($0.name)) }
@@ -146,6 +163,8 @@ struct ProjectEmitter {
             if let location = scheme.location { value["in"] = .string(location) }
             if let name = scheme.parameterName { value["name"] = .string(name) }
             if let kind = scheme.scheme { value["scheme"] = .string(kind) }
+            value["verifier"] = .string(scheme.verifier)
+            value["env"] = .string(scheme.environmentPrefix)
             table[scheme.name] = .object(value)
         }
         return TypeScript.pretty(.object(table))
@@ -177,12 +196,23 @@ struct ProjectEmitter {
               headers: \(group("header"));
               cookies: \(group("cookie"));
               body: \(body);
-              /** What the security hook returned for this request (null when the operation is open). */
-              auth: unknown;
+              /** Who made the request, as the scheme's verifier returned it\(authNote(operation)). */
+              auth: \(authType(operation));
               requestId: string;
               raw: \(framework.rawType);
             }
             """
+    }
+
+    /// `Principal` when every alternative needs credentials, `null` when the operation is open.
+    func authType(_ operation: APIModel.Operation) -> String {
+        if operation.security.isEmpty { return "null" }
+        return operation.security.contains { $0.isEmpty } ? "Principal | null" : "Principal"
+    }
+
+    func authNote(_ operation: APIModel.Operation) -> String {
+        if operation.security.isEmpty { return " (the operation is open: null)" }
+        return operation.security.contains { $0.isEmpty } ? " (null when sent without credentials)" : ""
     }
 
     func operationValue(_ operation: APIModel.Operation) -> JSONValue {
@@ -212,6 +242,10 @@ struct ProjectEmitter {
             object["body"] = .object(value)
         } else {
             object["body"] = .null
+        }
+        if let limit = operation.rateLimit {
+            object["rateLimit"] = .object(
+                JSONObject(["max": .integer(limit.max), "windowSeconds": .integer(limit.windowSeconds)]))
         }
         object["security"] = .array(
             operation.security.map { alternative in

@@ -10,9 +10,12 @@ struct TemplateSet {
     /// Template path -> text, as shipped (`common/runtime.ts.mustache`, `express/express-app.ts.mustache`, ...).
     /// File names are unique across folders because SwiftPM names embedded resources by file name alone.
     static let builtIn: [String: [UInt8]] = [
+        "common/auth.ts.mustache": PackageResources.auth_ts_mustache,
         "common/forms.ts.mustache": PackageResources.forms_ts_mustache,
         "common/handler-registry.ts.mustache": PackageResources.handler_registry_ts_mustache,
         "common/handler.ts.mustache": PackageResources.handler_ts_mustache,
+        "common/hardening.ts.mustache": PackageResources.hardening_ts_mustache,
+        "common/node-shim.d.ts.mustache": PackageResources.node_shim_d_ts_mustache,
         "common/operations.ts.mustache": PackageResources.operations_ts_mustache,
         "common/runtime.ts.mustache": PackageResources.runtime_ts_mustache,
         "common/schemas.ts.mustache": PackageResources.schemas_ts_mustache,

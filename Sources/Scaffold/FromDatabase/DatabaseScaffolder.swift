@@ -43,7 +43,7 @@ struct DatabaseScaffolder {
         result.source = "from_db"
         result.warnings = builder.warnings + result.warnings
         result.nextSteps = [
-            "cd \(output) && npm install && npx tsc -p . (Debian: apt-get install node-typescript node-express node-pg; tsc -p .)",
+            "cd \(output) && npm install && npx tsc -p . (Debian: apt-get install node-typescript node-express node-jose node-cors node-pg; tsc -p .)",
             "DATABASE_URL=<connection string> PORT=3000 node dist/server.js (Debian: NODE_PATH=/usr/share/nodejs)",
             "add authorisation around the CRUD calls in src/handlers/*.ts",
             "rerun scaffold --from-db after schema changes: src/generated/ and openapi.json follow the database",

@@ -85,6 +85,7 @@ struct GeneratedProjectReader {
                 return .object(requirement)
             }
             if !security.isEmpty { operation["security"] = .array(security) }
+            if let limit = entry["rateLimit"], limit.objectValue != nil { operation["x-rate-limit"] = limit }
             operation["responses"] = SpecOperation.undocumentedResponses
             let route = entry["expressPath"]?.stringValue ?? path
             operations.append(

@@ -43,6 +43,13 @@ struct APIModel {
         var body: Body?
         /// Alternatives (OR) of requirement sets (AND); empty means open.
         var security: [[Requirement]]
+        /// The operation's own limit per client (`x-rate-limit: {max, windowSeconds}`), on top of the default.
+        var rateLimit: RateLimit? = nil
+    }
+
+    struct RateLimit: Equatable {
+        var max: Int
+        var windowSeconds: Int
     }
 
     struct SecurityScheme {
@@ -51,6 +58,31 @@ struct APIModel {
         var location: String?
         var parameterName: String?
         var scheme: String?
+
+        /// The generated project's built-in verifier: `jwt` (http bearer, oauth2, openIdConnect), `apiKey`, `none`.
+        var verifier: String {
+            switch type {
+            case "apiKey": "apiKey"
+            case "oauth2", "openIdConnect": "jwt"
+            case "http" where scheme == "bearer": "jwt"
+            default: "none"
+            }
+        }
+
+        /// `AUTH_` and the name in upper snake case (`bearerAuth` -> `AUTH_BEARER_AUTH`).
+        var environmentPrefix: String {
+            let words = Names.words(name).map { $0.uppercased() }
+            return "AUTH_" + (words.isEmpty ? "SCHEME" : words.joined(separator: "_"))
+        }
+
+        /// The variables that configure the built-in verifier (any one of a group suffices).
+        var requiredSettings: String? {
+            switch verifier {
+            case "jwt": "\(environmentPrefix)_JWKS_URL or \(environmentPrefix)_PUBLIC_KEY"
+            case "apiKey": "\(environmentPrefix)_KEYS"
+            default: nil
+            }
+        }
     }
 
     var title: String
@@ -106,6 +138,12 @@ struct APIModel {
                     parameterName: value["name"]?.stringValue, scheme: value["scheme"]?.stringValue?.lowercased()))
         }
         securitySchemes = schemes
+        for (prefix, sharing) in Dictionary(grouping: schemes, by: \.environmentPrefix).sorted(by: { $0.key < $1.key })
+        where sharing.count > 1 {
+            warnings.append(
+                "security schemes \(sharing.map(\.name).joined(separator: ", ")) share the variables \(prefix)_*: "
+                    + "rename one in the spec, or verify them with hooks in src/app.ts")
+        }
         let known = Set(schemes.map(\.name))
         let rootSecurity = APIModel.requirements(root["security"])
 
@@ -179,12 +217,21 @@ struct APIModel {
                             + "requests needing it always get 401")
                 }
                 let summary = operation["summary"]?.stringValue ?? operation["description"]?.stringValue ?? ""
+                var rateLimit: RateLimit?
+                if let raw = operation["x-rate-limit"] {
+                    rateLimit = APIModel.rateLimit(raw)
+                    if rateLimit == nil {
+                        warnings.append(
+                            "\(method.uppercased()) \(path): x-rate-limit is not {max: 1..1000000000, windowSeconds: "
+                                + "1..1000000000}; ignored (the default limit applies)")
+                    }
+                }
                 operations.append(
                     Operation(
                         identifier: identifier, typeName: Names.pascal(identifier, fallback: "Operation"),
                         method: method, path: path, expressPath: expressPath,
                         summary: String(summary.split(separator: "\n").first ?? ""), parameters: parameters,
-                        body: body, security: security))
+                        body: body, security: security, rateLimit: rateLimit))
             }
         }
         if root["webhooks"]?.objectValue?.count ?? 0 > 0 {
@@ -217,6 +264,18 @@ struct APIModel {
             if !entry.keys.isEmpty { result[member.key] = .object(entry) }
         }
         return result
+    }
+
+    /// `x-rate-limit: {max: 5, windowSeconds: 60}`: whole numbers from 1 to 10^9; anything else is nil.
+    static func rateLimit(_ value: JSONValue) -> RateLimit? {
+        func whole(_ key: String) -> Int? {
+            guard let number = value[key]?.doubleValue, number >= 1, number <= 1e9, number == number.rounded() else {
+                return nil
+            }
+            return Int(number)
+        }
+        guard let max = whole("max"), let window = whole("windowSeconds") else { return nil }
+        return RateLimit(max: max, windowSeconds: window)
     }
 
     /// `{ "security": [ { "name": ["scope"] } ] }` as alternatives of requirement sets.

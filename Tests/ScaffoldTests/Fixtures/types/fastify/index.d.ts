@@ -3,6 +3,7 @@ type HTTPMethods = "DELETE" | "GET" | "HEAD" | "PATCH" | "POST" | "PUT" | "OPTIO
 
 export interface FastifyRequest {
   id: string;
+  ip: string;
   method: string;
   url: string;
   headers: Record<string, string | string[] | undefined>;
@@ -12,6 +13,7 @@ export interface FastifyRequest {
 }
 
 export interface FastifyReply {
+  statusCode: number;
   code(statusCode: number): FastifyReply;
   header(name: string, value: unknown): FastifyReply;
   type(contentType: string): FastifyReply;
@@ -58,7 +60,15 @@ export interface FastifyInstance {
   setErrorHandler(handler: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => unknown): FastifyInstance;
   setNotFoundHandler(handler: (request: FastifyRequest, reply: FastifyReply) => unknown): FastifyInstance;
   listen(options: { port?: number; host?: string }): Promise<string>;
+  addHook(name: "onRequest" | "onResponse", hook: Hook): FastifyInstance;
+  get(path: string, handler: (request: FastifyRequest, reply: FastifyReply) => unknown): FastifyInstance;
+  register<Options>(plugin: FastifyPluginAsync<Options>, options?: Options): PromiseLike<undefined>;
+  close(): Promise<undefined>;
+  /** Node's http.Server, the part used. */
+  server: { closeIdleConnections(): void; closeAllConnections(): void };
 }
+
+export type FastifyPluginAsync<Options> = (instance: FastifyInstance, options: Options) => Promise<void>;
 
 export interface FastifyServerOptions {
   bodyLimit?: number;
