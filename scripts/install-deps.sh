@@ -53,7 +53,8 @@ if $want_test; then
   if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
   fi
-  if ! "$venv/bin/python" -c "import mcp, pytest, jsonschema, schemathesis, yaml" >/dev/null 2>&1 || [ ! -x "$venv/bin/squawk" ]; then
+  # The pinned SDK version matters (2.3.0 speaks 2026-07-28): an older .venv is upgraded.
+  if ! "$venv/bin/python" -c "import importlib.metadata as m, pytest, jsonschema, schemathesis, yaml; assert m.version('mcp') == '2.3.0'" >/dev/null 2>&1 || [ ! -x "$venv/bin/squawk" ]; then
     echo "install-deps: installing Python test packages into .venv" >&2
     "$venv/bin/pip" install -q --disable-pip-version-check -r "$root/Tests/e2e/requirements.txt"
   fi
