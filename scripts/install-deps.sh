@@ -53,8 +53,6 @@ if $want_test; then
   if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
   fi
-  if ! "$venv/bin/python" -c "import mcp, pytest, jsonschema, schemathesis, yaml, cryptography" >/dev/null 2>&1 || [ ! -x "$venv/bin/squawk" ]; then
-    echo "install-deps: installing Python test packages into .venv" >&2
-    "$venv/bin/pip" install -q --disable-pip-version-check -r "$root/Tests/e2e/requirements.txt"
-  fi
+  # Always run against the pins (pip does nothing when they are met), so an older .venv is upgraded.
+  "$venv/bin/pip" install -q --disable-pip-version-check -r "$root/Tests/e2e/requirements.txt"
 fi

@@ -52,6 +52,21 @@ MCP_SLOW_TOOL='{"name": "diagnostics", "arguments": {"sleep_ms": 2000}}' \
 MCP_BIG_TOOL='{"name": "diagnostics", "arguments": {"result_kib": 512}}' \
   "$python" -m pytest -q -p no:cacheprovider -rs "$conformance"
 
+conformance_2026="$root/../shared/mcp-conformance/test_mcp_2026.py"
+[ -f "$conformance_2026" ] || conformance_2026="$root/Tests/e2e/conformance/test_mcp_2026.py"
+
+# MCP_INPUT_TOOL: a call that reads and writes files answers input_required (roots/list) to a client that
+# declares roots; the suite's client lists none, so the retry ends in a refusal naming the roots.
+echo "== MCP 2026-07-28 conformance ($conformance_2026)"
+MCP_SERVER_CMD="$binary serve" MCP_STRICT=1 \
+MCP_ECHO_TOOL='{"name": "route_to_specialist", "arguments": {"concern": "slo"}}' \
+MCP_OUTPUT_TOOL='{"name": "route_to_specialist", "arguments": {"concern": "caching"}}' \
+MCP_BAD_ARGS_TOOL='{"name": "route_to_specialist", "arguments": {"concern": 42}}' \
+MCP_RESOURCE_URI='senior-backend://references/forcing_questions.md' \
+MCP_PROMPT='{"name": "backend-review", "arguments": {"problem": "a read-heavy catalogue API for 5 teams"}}' \
+MCP_INPUT_TOOL="{\"name\": \"scaffold\", \"arguments\": {\"spec\": \"Tests/ScaffoldTests/Fixtures/petstore-expanded.yaml\", \"output\": \"$TMPDIR/conformance-scaffold\", \"dry_run\": true}}" \
+  "$python" -m pytest -q -p no:cacheprovider -rs "$conformance_2026"
+
 echo "== end-to-end suites (Tests/e2e)"
 SENIOR_BACKEND_BIN="$binary" "$python" -m pytest -q -p no:cacheprovider -rs "$root/Tests/e2e" \
   --ignore="$root/Tests/e2e/conformance"

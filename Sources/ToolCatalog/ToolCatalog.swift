@@ -123,7 +123,8 @@ public enum ToolCatalog {
                 "Connects to PostgreSQL (any libpq connection string, DATABASE_URL or PG* variables) in a read-only transaction and runs the schema checks: foreign keys without indexes, duplicate/redundant/unused/invalid indexes, missing primary keys, overflow, bloat, types that a better type serves, and more; each finding has evidence, fix SQL and undo SQL. Optionally proposes indexes for a workload (given queries or pg_stat_statements) verified with hypopg, and explains a query naming its costly nodes. Writes an ER diagram and index migrations to output when given.",
             annotations: ToolAnnotations(readOnly: false, destructive: false, idempotent: true, openWorld: true),
             inputSchema: try schema("analyze_schema.input"),
-            outputSchema: try schema("analyze_schema.output")
+            outputSchema: try schema("analyze_schema.output"),
+            files: { (request: AnalyzeRequest) in FileUse.writes("output", request.output) }
         ) { (request: AnalyzeRequest, context) in
             context.reportProgress(0, total: 1, message: "connecting")
             let result = try await BlockingWork.run { () throws(BackendError) in try analyzer.analyze(request) }
@@ -141,7 +142,12 @@ public enum ToolCatalog {
                 "spec: an OpenAPI 3.x document (YAML/JSON, local or external $refs) -> an Express, Fastify or Koa TypeScript project: types, an operation table, validation of parameters and bodies (400 naming each field, envelope or problem+json), security hooks failing closed with 401, one typed handler per operation (created once, never overwritten). src/generated/ is rewritten each run; hand edits there are refused without force; dry_run writes nothing. from_db: a PostgreSQL schema (read-only) -> openapi.json + CRUD handlers on node-postgres. generate_spec: a folder of routes -> OpenAPI 3.1.",
             annotations: ToolAnnotations(readOnly: false, destructive: false, idempotent: true, openWorld: false),
             inputSchema: try schema("scaffold.input"),
-            outputSchema: try schema("scaffold.output")
+            outputSchema: try schema("scaffold.output"),
+            files: { (request: ScaffoldRequest) in
+                FileUse.reads("spec", request.spec) + FileUse.reads("generate_spec", request.generateSpec)
+                    + FileUse.reads("templates", request.templates)
+                    + FileUse.writes("output", request.output)
+            }
         ) { (request: ScaffoldRequest, context) in
             context.reportProgress(0, total: 1, message: "generating")
             let result = try await BlockingWork.run { () throws(BackendError) in try scaffolder.run(request) }
@@ -162,7 +168,12 @@ public enum ToolCatalog {
                 "Sends HTTP/1.1 keep-alive traffic to an http or https URL (certificates verified unless insecure): closed model (concurrency connections, each sending when its reply arrives) or open model (rate per second, latency from the intended send time so a stalled server shows). Reports requests/s, p50-p99.9/max, status counts, error classes, the generator's own CPU and a per-second timeline; compares two URLs interleaved or against a saved baseline with a noise threshold; expect_status, expect_rate_limit, max_p99_ms and max_error_rate make it a check (isError when one fails, a metric regressed, or not one request got a valid response). Loopback only unless SENIOR_BACKEND_LOAD_ALLOW lists the host; duration and concurrency are capped.",
             annotations: ToolAnnotations(readOnly: false, destructive: false, idempotent: false, openWorld: true),
             inputSchema: try schema("load_test.input"),
-            outputSchema: try schema("load_test.output")
+            outputSchema: try schema("load_test.output"),
+            files: { (request: LoadTestRequest) in
+                FileUse.reads("body_file", request.bodyFile) + FileUse.reads("baseline", request.baseline)
+                    + FileUse.writes("save_baseline", request.saveBaseline)
+                    + FileUse.writes("output", request.output)
+            }
         ) { (request: LoadTestRequest, context) in
             let tester = LoadTester(limits: try limits.get())
             let result = try await tester.run(request) { progress in
@@ -183,7 +194,10 @@ public enum ToolCatalog {
                 "Diffs the live schema against a target .sql (loaded into a throw-away shadow database): schemas, extensions, enums, sequences, tables, columns, constraints, indexes, views, materialized views, functions, triggers, policies, grants, comments. Orders statements by dependency, makes them lock-aware (CONCURRENTLY indexes apart, NOT VALID then VALIDATE, lock_timeout) and labels hazards; destructive changes only with allow_destructive. Proves up and down on shadow databases before writing files. The live database is only read.",
             annotations: ToolAnnotations(readOnly: false, destructive: false, idempotent: false, openWorld: true),
             inputSchema: try schema("plan_migration.input"),
-            outputSchema: try schema("plan_migration.output")
+            outputSchema: try schema("plan_migration.output"),
+            files: { (request: PlanRequest) in
+                FileUse.reads("target", request.target) + FileUse.writes("output", request.output)
+            }
         ) { (request: PlanRequest, _) in
             let result = try await BlockingWork.run { () throws(BackendError) in try planner.run(request) }
             return ToolReport(output: result, digest: result.digest, checkFailed: result.failedCheck)
@@ -199,7 +213,8 @@ public enum ToolCatalog {
                 "Applies migration files (<version>_<name>.up.sql, down files beside them) to PostgreSQL with a ledger table, SHA-256 checksums (an edited applied file is refused), a session advisory lock (a second runner waits, then fails clearly) and one transaction per file (CONCURRENTLY files run statement by statement). Lints first with squawk-style rules; errors block unless allow_lint_errors. dry_run (the default) runs each file and rolls it back, reporting timing and locks. rollback runs the last applied version's down file.",
             annotations: ToolAnnotations(readOnly: false, destructive: true, idempotent: false, openWorld: true),
             inputSchema: try schema("apply_migration.input"),
-            outputSchema: try schema("apply_migration.output")
+            outputSchema: try schema("apply_migration.output"),
+            files: { (request: ApplyRequest) in request.files.flatMap { FileUse.reads("files", $0) } }
         ) { (request: ApplyRequest, _) in
             let result = try await BlockingWork.run { () throws(BackendError) in try runner.run(request) }
             return ToolReport(output: result, digest: result.digest, checkFailed: result.failedCheck)

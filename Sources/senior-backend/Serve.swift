@@ -33,9 +33,9 @@ struct Serve: AsyncParsableCommand {
         if let size = environment["SENIOR_BACKEND_PAGE_SIZE"].flatMap(Int.init), size > 0 {
             configuration.pageSize = size
         }
-        let catalog = try ToolCatalog.make(environment: environment)
         try await MCPServer.serveStdio(
-            catalog: catalog, configuration: configuration, logger: Logger(label: "senior-backend"))
+            makeCatalog: { () throws(BackendError) in try ToolCatalog.make(environment: environment) },
+            configuration: configuration, logger: Logger(label: "senior-backend"))
     }
 }
 

@@ -22,13 +22,14 @@ struct Harness {
     let session: MCPSession
     let writer = CollectingWriter()
 
-    init(pageSize: Int = 50) throws {
+    init(pageSize: Int = 50, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         var configuration = ServerConfiguration(version: "test")
         configuration.pageSize = pageSize
         configuration.maxMessageBytes = 1 << 20
         let catalog = try ToolCatalog.make(environment: [ToolCatalog.diagnosticsVariable: "1"])
         session = MCPSession(
-            catalog: catalog, configuration: configuration, writer: writer, logger: Logger(label: "test"))
+            catalog: catalog, configuration: configuration, writer: writer, logger: Logger(label: "test"),
+            environment: environment)
     }
 
     func send(_ line: String) { session.receive(.line(Array(line.utf8))) }
@@ -70,7 +71,7 @@ struct Harness {
             (#"{"jsonrpc":"2.0","id":true,"method":"ping"}"#, -32600, "null"),
             (#"{"jsonrpc":"2.0","id":{"a":1},"method":"ping"}"#, -32600, "null"),
             (#"{"jsonrpc":"2.0","id":8,"method":"no/such"}"#, -32601, "8"),
-            (#"{"jsonrpc":"2.0","id":8,"method":"server/discover"}"#, -32601, "8"),
+            (#"{"jsonrpc":"2.0","id":8,"method":"server/discover"}"#, -32602, "8"),
             (#"{"jsonrpc":"2.0","id":9,"method":"tools/list","params":[1]}"#, -32602, "9"),
             (#"{"jsonrpc":"2.0","id":9,"method":"tools/list","params":{"cursor":"bogus"}}"#, -32602, "9"),
             (#"{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{}}"#, -32602, "9"),

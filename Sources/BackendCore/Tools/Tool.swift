@@ -62,6 +62,7 @@ public struct Tool: Sendable {
     public let inputSchema: JSONValue
     public let outputSchema: JSONValue
     private let validator: JSONSchemaValidator
+    private let uses: @Sendable (JSONValue) -> [FileUse]
     private let invoke: @Sendable (JSONValue, any ToolContext) async throws -> ToolCallResult
 
     public init<Input: Decodable & Sendable, Output: Encodable & Sendable>(
@@ -71,6 +72,7 @@ public struct Tool: Sendable {
         annotations: ToolAnnotations,
         inputSchema: JSONValue,
         outputSchema: JSONValue,
+        files: @escaping @Sendable (Input) -> [FileUse] = { _ in [] },
         handler: @escaping @Sendable (Input, any ToolContext) async throws -> ToolReport<Output>
     ) {
         self.name = name
@@ -80,6 +82,7 @@ public struct Tool: Sendable {
         self.inputSchema = inputSchema
         self.outputSchema = outputSchema
         self.validator = JSONSchemaValidator(schema: inputSchema)
+        self.uses = { arguments in (try? arguments.decode(as: Input.self)).map(files) ?? [] }
         self.invoke = { arguments, context in
             let input: Input
             do {
@@ -87,10 +90,16 @@ public struct Tool: Sendable {
             } catch {
                 return .failure(.invalidInput("arguments do not fit the input schema: \(Tool.explain(error))"))
             }
+            try context.files.check(files(input))
             let report = try await handler(input, context)
             let structured = try JSONValue(encoding: report.output)
             return ToolCallResult(digest: report.digest.render(), structured: structured, isError: report.checkFailed)
         }
+    }
+
+    /// The paths these arguments would have the tool read or write (none when they do not decode).
+    public func fileUses(_ arguments: JSONValue?) -> [FileUse] {
+        uses(arguments ?? .object(JSONObject()))
     }
 
     /// Runs the tool; only cancellation escapes as an error, everything else is an `isError` result.

@@ -13,11 +13,18 @@ public protocol ToolContext: Sendable {
     func reportProgress(_ progress: Double, total: Double?, message: String?)
     /// Sends a log message to the caller when its level is at or above the caller's threshold.
     func log(_ level: LogLevel, _ message: String)
+    /// The folders this call may read and write (checked by `Tool.call` before the handler runs).
+    var files: FileAccess { get }
 }
 
 /// A context that reports nothing; for tests and for CLI runs that have no one to tell.
 public struct SilentToolContext: ToolContext {
-    public init() {}
+    public let files: FileAccess
+
+    public init(files: FileAccess = .unconfined) {
+        self.files = files
+    }
+
     public func reportProgress(_ progress: Double, total: Double?, message: String?) {}
     public func log(_ level: LogLevel, _ message: String) {}
 }

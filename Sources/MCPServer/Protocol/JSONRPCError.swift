@@ -4,6 +4,13 @@ import BackendCore
 struct JSONRPCError: Error {
     let code: Int
     let message: String
+    var data: JSONValue?
+
+    init(code: Int, message: String, data: JSONValue? = nil) {
+        self.code = code
+        self.message = message
+        self.data = data
+    }
 
     static func parse(_ message: String) -> JSONRPCError { .init(code: -32700, message: "Parse error: \(message)") }
     static func invalidRequest(_ message: String) -> JSONRPCError {
@@ -23,6 +30,19 @@ struct JSONRPCError: Error {
         .init(code: -32002, message: "Resource not found: \(quote(uri))")
     }
 
+    /// 2026-07-28: the request's `_meta` names a protocol version this server does not serve per request.
+    static func unsupportedVersion(_ requested: String, supported: [String]) -> JSONRPCError {
+        let hint =
+            ServerConfiguration.supportedVersions.contains(requested)
+            ? "; \(requested) is a handshake revision: send initialize" : ""
+        return .init(
+            code: -32022,
+            message:
+                "Unsupported protocol version \(quote(requested)); supported: \(supported.joined(separator: ", "))\(hint)",
+            data: .object(
+                JSONObject(["supported": .array(supported.map(JSONValue.string)), "requested": .string(requested)])))
+    }
+
     /// Client-supplied text as it appears in an error: at most 120 characters, so a hostile megabyte
     /// name is not echoed back (or scanned for secrets) in full.
     static func quote(_ text: String) -> String {
@@ -30,6 +50,8 @@ struct JSONRPCError: Error {
     }
 
     var json: JSONValue {
-        .object(JSONObject(["code": .integer(code), "message": .string(SecretRedactor.redact(message))]))
+        var object = JSONObject(["code": .integer(code), "message": .string(SecretRedactor.redact(message))])
+        if let data { object["data"] = data }
+        return .object(object)
     }
 }

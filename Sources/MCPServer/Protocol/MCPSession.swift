@@ -4,26 +4,55 @@ import Logging
 
 /// One client's session: turns frames into replies, runs tool calls concurrently, tracks cancellation.
 ///
-/// `receive` is called on the reading thread, one frame at a time, and answers everything but
-/// `tools/call` inline, so `ping` is never queued behind a running tool. Tool calls run as tasks; their
-/// replies and progress go through the single `LineWriter`, under the lock that also records
-/// cancellation, so nothing is written for a call once it is cancelled.
+/// Two eras on one layer, chosen per request: a request whose `_meta` carries
+/// `io.modelcontextprotocol/protocolVersion` is served statelessly by revision 2026-07-28 (`resultType`,
+/// caching hints, input-required results instead of requests to the client); any other request follows the
+/// revision negotiated by `initialize`. `receive` is called on the reading thread, one frame at a time, and
+/// answers everything but `tools/call` inline, so `ping` is never queued behind a running tool. Tool calls
+/// run as tasks; their replies and progress go through the single `LineWriter`, under the lock that also
+/// records cancellation, so nothing is written for a call once it is cancelled.
 public final class MCPSession: @unchecked Sendable {
-    private let catalog: Catalog
+    /// Built at the first request that needs it: `initialize` and `server/discover` parse no schema.
+    private let catalogValue: Lazy<Catalog>
     private let configuration: ServerConfiguration
     private let writer: any LineWriter
     private let logger: Logger
 
+    private let environment: [String: String]
+
     private let lock = NSLock()
     private var running: [String: RunningCall] = [:]
-    /// No log notifications until the client sets a level.
+    /// No log notifications until the client sets a level (legacy era).
     private var logThreshold: LogLevel?
+    /// Legacy era: `initialize` was answered, with these client capabilities.
+    private var legacyCapabilities: JSONObject?
+    /// A request of the 2026-07-28 era was served: from then on a request without `_meta` is malformed
+    /// unless `initialize` chose the legacy era.
+    private var servedModern = false
+    /// Legacy era: the roots the client answered to `roots/list`, until it says they changed.
+    private var clientRoots: [String]?
+    /// Requests this server sent to the client (legacy `roots/list`), by id, waiting for the answer.
+    private var awaitingClient: [String: CheckedContinuation<JSONValue?, Never>] = [:]
+    private var nextClientRequest = 0
 
-    public init(catalog: Catalog, configuration: ServerConfiguration, writer: any LineWriter, logger: Logger) {
-        self.catalog = catalog
+    public convenience init(
+        catalog: Catalog, configuration: ServerConfiguration, writer: any LineWriter, logger: Logger,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
+        self.init(
+            makeCatalog: { catalog }, configuration: configuration, writer: writer, logger: logger,
+            environment: environment)
+    }
+
+    public init(
+        makeCatalog: @escaping @Sendable () throws(BackendError) -> Catalog, configuration: ServerConfiguration,
+        writer: any LineWriter, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
+        self.catalogValue = Lazy(makeCatalog)
         self.configuration = configuration
         self.writer = writer
         self.logger = logger
+        self.environment = environment
     }
 
     // MARK: Framing and JSON-RPC envelope
@@ -71,7 +100,8 @@ public final class MCPSession: @unchecked Sendable {
             }
         }
         if envelope["method"] == nil, envelope["result"] != nil || envelope["error"] != nil {
-            return  // a response to a request we never send; nothing to answer
+            if let key = id?.stringValue { answerFromClient(key: key, result: envelope["result"]) }
+            return  // a response needs no answer
         }
         guard envelope["jsonrpc"] == .string("2.0") else {
             sendError(id: id ?? .null, .invalidRequest("\"jsonrpc\" must be \"2.0\""))
@@ -96,7 +126,8 @@ public final class MCPSession: @unchecked Sendable {
         }
         logger.debug("request \(method)")
         do {
-            if let result = try handleRequest(method, id: id, params: params?.objectValue ?? JSONObject()) {
+            let request = try classify(method, params: params?.objectValue ?? JSONObject())
+            if let result = try handleRequest(method, id: id, request: request) {
                 sendResult(id: id, result)
             }
         } catch let error as JSONRPCError {
@@ -117,6 +148,100 @@ public final class MCPSession: @unchecked Sendable {
         return try? JSONParser.parse(literal)
     }
 
+    private func catalog() throws -> Catalog {
+        do {
+            return try catalogValue.get()
+        } catch {
+            throw JSONRPCError.internalError("the tool catalog could not be built: \(error.message)")
+        }
+    }
+
+    // MARK: Eras
+
+    /// The `_meta` keys of revision 2026-07-28.
+    enum MetaKey {
+        static let protocolVersion = "io.modelcontextprotocol/protocolVersion"
+        static let clientCapabilities = "io.modelcontextprotocol/clientCapabilities"
+        static let logLevel = "io.modelcontextprotocol/logLevel"
+        static let serverInfo = "io.modelcontextprotocol/serverInfo"
+    }
+
+    /// One request as its era reads it.
+    struct Request: Sendable {
+        enum Era: Sendable { case legacy, modern }
+        let era: Era
+        let params: JSONObject
+        /// Modern: the request's own capabilities; legacy: those declared at `initialize`.
+        let clientCapabilities: JSONObject
+        /// Modern: the request's `logLevel`; nil means no log notifications for it.
+        let logLevel: LogLevel?
+    }
+
+    /// Decides the era of a request and checks the 2026-07-28 `_meta` fields.
+    private func classify(_ method: String, params: JSONObject) throws -> Request {
+        let meta = params["_meta"]?.objectValue ?? JSONObject()
+        let modern =
+            method == "server/discover" || meta[MetaKey.protocolVersion] != nil
+            || meta[MetaKey.clientCapabilities] != nil
+        if method == "initialize" || !modern {
+            let legacy = try lock.withLock { () throws -> JSONObject? in
+                if legacyCapabilities == nil, servedModern, method != "initialize" {
+                    throw JSONRPCError.invalidParams(
+                        "the request has no _meta with \(MetaKey.protocolVersion) and \(MetaKey.clientCapabilities) (revision 2026-07-28); a client of 2025-11-25 or earlier sends initialize first"
+                    )
+                }
+                return legacyCapabilities
+            }
+            return Request(era: .legacy, params: params, clientCapabilities: legacy ?? JSONObject(), logLevel: nil)
+        }
+        guard let version = meta[MetaKey.protocolVersion]?.stringValue else {
+            throw JSONRPCError.invalidParams("_meta needs \(MetaKey.protocolVersion), a string such as \"2026-07-28\"")
+        }
+        guard let capabilities = meta[MetaKey.clientCapabilities]?.objectValue else {
+            throw JSONRPCError.invalidParams(
+                "_meta needs \(MetaKey.clientCapabilities), an object ({} when the client offers none)")
+        }
+        guard ServerConfiguration.modernVersions.contains(version) else {
+            throw JSONRPCError.unsupportedVersion(version, supported: Self.allVersions)
+        }
+        var level: LogLevel?
+        if let value = meta[MetaKey.logLevel] {
+            guard let name = value.stringValue, let parsed = LogLevel(rawValue: name) else {
+                throw JSONRPCError.invalidParams(
+                    "\(MetaKey.logLevel) must be one of \(LogLevel.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            level = parsed
+        }
+        lock.withLock { servedModern = true }
+        return Request(era: .modern, params: params, clientCapabilities: capabilities, logLevel: level)
+    }
+
+    static let allVersions = ServerConfiguration.modernVersions + ServerConfiguration.supportedVersions
+
+    /// A finished result as the request's era shapes it: 2026-07-28 adds `resultType`, the server's identity
+    /// and, for lists, discovery and reads, caching hints.
+    private func complete(_ result: JSONObject, _ request: Request, cacheable: Bool = false) -> JSONValue {
+        guard request.era == .modern else { return .object(result) }
+        var result = result
+        result["resultType"] = .string("complete")
+        if cacheable {
+            result["ttlMs"] = .integer(configuration.cacheTTLMs)
+            result["cacheScope"] = .string("public")
+        }
+        var meta = result["_meta"]?.objectValue ?? JSONObject()
+        meta[MetaKey.serverInfo] = serverInfo
+        result["_meta"] = .object(meta)
+        return .object(result)
+    }
+
+    private var serverInfo: JSONValue {
+        .object(
+            JSONObject([
+                "name": .string(configuration.name), "title": .string(configuration.title),
+                "version": .string(configuration.version),
+            ]))
+    }
+
     // MARK: Methods
 
     private func handleNotification(_ method: String, params: JSONObject) {
@@ -125,38 +250,49 @@ public final class MCPSession: @unchecked Sendable {
             guard let requestId = params["requestId"], requestId.stringValue != nil || requestId.doubleValue != nil
             else { return }
             cancel(key: JSONWriter.string(requestId))
+        case "notifications/roots/list_changed":
+            lock.withLock { clientRoots = nil }
         default:
             break  // notifications/initialized and unknown notifications need no reply
         }
     }
 
-    private func handleRequest(_ method: String, id: JSONValue, params: JSONObject) throws -> JSONValue? {
+    private func handleRequest(_ method: String, id: JSONValue, request: Request) throws -> JSONValue? {
+        let params = request.params
+        let modern = request.era == .modern
         switch method {
         case "initialize": return try initialize(params)
-        case "ping": return .object(JSONObject())
+        case "server/discover": return discover(request)
+        // Removed by 2026-07-28; answered in the legacy era only.
+        case "ping" where !modern: return .object(JSONObject())
         case "tools/list":
-            return try page(
-                catalog.tools.map(describe), key: "tools", list: "tools", cursor: params["cursor"])
+            return complete(
+                try page(try catalog().tools.map(describe), key: "tools", list: "tools", cursor: params["cursor"]),
+                request, cacheable: true)
         case "tools/call":
-            try startCall(id: id, params: params)
-            return nil
+            return try startCall(id: id, request: request)
         case "resources/list":
-            return try page(
-                catalog.resources.map { resource in
-                    .object(
-                        JSONObject([
-                            "uri": .string(resource.uri), "name": .string(resource.name),
-                            "title": .string(resource.title), "description": .string(resource.description),
-                            "mimeType": .string(resource.mimeType), "size": .integer(resource.text.utf8.count),
-                        ]))
-                }, key: "resources", list: "resources", cursor: params["cursor"])
+            return complete(
+                try page(
+                    try catalog().resources.map { resource in
+                        .object(
+                            JSONObject([
+                                "uri": .string(resource.uri), "name": .string(resource.name),
+                                "title": .string(resource.title), "description": .string(resource.description),
+                                "mimeType": .string(resource.mimeType), "size": .integer(resource.text.utf8.count),
+                            ]))
+                    }, key: "resources", list: "resources", cursor: params["cursor"]),
+                request, cacheable: true)
         case "resources/templates/list":
-            return .object(JSONObject(["resourceTemplates": .array([])]))
-        case "resources/read": return try readResource(params)
+            return complete(JSONObject(["resourceTemplates": .array([])]), request, cacheable: true)
+        case "resources/read": return complete(try readResource(request), request, cacheable: true)
         case "prompts/list":
-            return try page(catalog.prompts.map(describe), key: "prompts", list: "prompts", cursor: params["cursor"])
-        case "prompts/get": return try getPrompt(params)
-        case "logging/setLevel":
+            return complete(
+                try page(
+                    try catalog().prompts.map(describe), key: "prompts", list: "prompts", cursor: params["cursor"]),
+                request, cacheable: true)
+        case "prompts/get": return complete(try getPrompt(params), request)
+        case "logging/setLevel" where !modern:
             guard let name = params["level"]?.stringValue, let level = LogLevel(rawValue: name) else {
                 throw JSONRPCError.invalidParams(
                     "level must be one of \(LogLevel.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -175,26 +311,38 @@ public final class MCPSession: @unchecked Sendable {
         let version =
             ServerConfiguration.supportedVersions.contains(requested)
             ? requested : ServerConfiguration.supportedVersions[0]
-        let capabilities = JSONObject([
-            "tools": .object(JSONObject(["listChanged": .bool(false)])),
-            "resources": .object(JSONObject(["listChanged": .bool(false), "subscribe": .bool(false)])),
-            "prompts": .object(JSONObject(["listChanged": .bool(false)])),
-            "logging": .object(JSONObject()),
-        ])
+        let declared = params["capabilities"]?.objectValue ?? JSONObject()
+        lock.withLock {
+            legacyCapabilities = declared
+            clientRoots = nil
+        }
         return .object(
             JSONObject([
                 "protocolVersion": .string(version),
-                "capabilities": .object(capabilities),
-                "serverInfo": .object(
-                    JSONObject([
-                        "name": .string(configuration.name), "title": .string(configuration.title),
-                        "version": .string(configuration.version),
-                    ])),
+                "capabilities": .object(Self.capabilities),
+                "serverInfo": serverInfo,
                 "instructions": .string(configuration.instructions),
             ]))
     }
 
-    private func page(_ items: [JSONValue], key: String, list: String, cursor: JSONValue?) throws -> JSONValue {
+    static let capabilities = JSONObject([
+        "tools": .object(JSONObject(["listChanged": .bool(false)])),
+        "resources": .object(JSONObject(["listChanged": .bool(false), "subscribe": .bool(false)])),
+        "prompts": .object(JSONObject(["listChanged": .bool(false)])),
+        "logging": .object(JSONObject()),
+    ])
+
+    /// 2026-07-28's `server/discover`: versions, capabilities and identity, with no handshake.
+    private func discover(_ request: Request) -> JSONValue {
+        complete(
+            JSONObject([
+                "supportedVersions": .array(Self.allVersions.map(JSONValue.string)),
+                "capabilities": .object(Self.capabilities),
+                "instructions": .string(configuration.instructions),
+            ]), request, cacheable: true)
+    }
+
+    private func page(_ items: [JSONValue], key: String, list: String, cursor: JSONValue?) throws -> JSONObject {
         var offset = 0
         if let cursor, cursor != .null {
             guard let text = cursor.stringValue,
@@ -205,7 +353,7 @@ public final class MCPSession: @unchecked Sendable {
         let end = min(items.count, offset + configuration.pageSize)
         var result = JSONObject([key: .array(Array(items[offset..<end]))])
         if end < items.count { result["nextCursor"] = .string(PageCursor.encode(offset: end, list: list)) }
-        return .object(result)
+        return result
     }
 
     private func describe(_ tool: Tool) -> JSONValue {
@@ -240,23 +388,28 @@ public final class MCPSession: @unchecked Sendable {
             ]))
     }
 
-    private func readResource(_ params: JSONObject) throws -> JSONValue {
-        guard let uri = params["uri"]?.stringValue else {
+    private func readResource(_ request: Request) throws -> JSONObject {
+        guard let uri = request.params["uri"]?.stringValue else {
             throw JSONRPCError.invalidParams("resources/read needs \"uri\"")
         }
-        guard let resource = catalog.resources.first(where: { $0.uri == uri }) else {
+        guard let resource = try catalog().resources.first(where: { $0.uri == uri }) else {
+            // 2026-07-28 retired -32002 for -32602.
+            if request.era == .modern {
+                throw JSONRPCError.invalidParams("resource not found: \(JSONRPCError.quote(uri))")
+            }
             throw JSONRPCError.resourceNotFound(uri)
         }
         let contents = JSONObject([
             "uri": .string(resource.uri), "mimeType": .string(resource.mimeType), "text": .string(resource.text),
         ])
-        return .object(JSONObject(["contents": .array([.object(contents)])]))
+        return JSONObject(["contents": .array([.object(contents)])])
     }
 
-    private func getPrompt(_ params: JSONObject) throws -> JSONValue {
+    private func getPrompt(_ params: JSONObject) throws -> JSONObject {
         guard let name = params["name"]?.stringValue else {
             throw JSONRPCError.invalidParams("prompts/get needs \"name\"")
         }
+        let catalog = try self.catalog()
         guard let prompt = catalog.prompts.first(where: { $0.name == name }) else {
             throw JSONRPCError.invalidParams(
                 "unknown prompt \(JSONRPCError.quote(name)); known: \(catalog.prompts.map(\.name).joined(separator: ", "))"
@@ -279,8 +432,7 @@ public final class MCPSession: @unchecked Sendable {
             "role": .string("user"),
             "content": .object(JSONObject(["type": .string("text"), "text": .string(text)])),
         ])
-        return .object(
-            JSONObject(["description": .string(prompt.description), "messages": .array([.object(message)])]))
+        return JSONObject(["description": .string(prompt.description), "messages": .array([.object(message)])])
     }
 
     // MARK: Tool calls
@@ -291,14 +443,29 @@ public final class MCPSession: @unchecked Sendable {
         var lastProgress = -Double.infinity
     }
 
-    private func startCall(id: JSONValue, params: JSONObject) throws {
+    /// Starts a tool call as a task; returns a result only when the call cannot start yet (2026-07-28:
+    /// the client's roots are needed first).
+    private func startCall(id: JSONValue, request: Request) throws -> JSONValue? {
+        let params = request.params
         guard let name = params["name"]?.stringValue else {
             throw JSONRPCError.invalidParams("tools/call needs \"name\", the tool to call")
         }
+        let catalog = try self.catalog()
         guard let tool = catalog.tool(named: name) else {
             throw JSONRPCError.invalidParams(
                 "unknown tool \(JSONRPCError.quote(name)); tools/list names: \(catalog.tools.map(\.name).joined(separator: ", "))"
             )
+        }
+        let arguments = params["arguments"]
+        let roots = try rootsSource(for: tool.fileUses(arguments), request: request)
+        if case .ask = roots {
+            // Roots are a client input of 2026-07-28's multi round-trip requests: ask, the client retries.
+            var result = JSONObject([
+                "inputRequests": .object(JSONObject(["roots": .object(JSONObject(["method": .string("roots/list")]))]))
+            ])
+            result["_meta"] = .object(JSONObject([MetaKey.serverInfo: serverInfo]))
+            result["resultType"] = .string("input_required")
+            return .object(result)
         }
         let key = JSONWriter.string(id)
         let token = params["_meta"]?["progressToken"].flatMap {
@@ -311,32 +478,111 @@ public final class MCPSession: @unchecked Sendable {
             }
             running[key] = call
         }
-        let context = CallContext(session: self, key: key, progressToken: token)
-        let arguments = params["arguments"]
         let task = Task { [self] in
             let outcome: ToolCallResult
             do {
+                let files: FileAccess
+                switch roots {
+                case .access(let access): files = access
+                case .askLegacyClient: files = try await legacyClientRoots()
+                case .ask: preconditionFailure("answered above")
+                }
+                let context = CallContext(
+                    session: self, key: key, progressToken: token, files: files,
+                    logLevel: request.era == .modern ? .some(request.logLevel) : nil)
                 outcome = try await tool.call(arguments, context: context)
+            } catch let error as BackendError {
+                outcome = .failure(error)
             } catch {
                 finish(key: key, reply: nil)
                 return
             }
-            finish(key: key, reply: Self.envelope(id: id, result: Self.render(outcome)))
+            finish(key: key, reply: Self.envelope(id: id, result: complete(Self.render(outcome), request)))
         }
         // A cancel that arrived before the task existed still cancels it.
         lock.withLock {
             call.task = task
             if call.cancelled { task.cancel() }
         }
+        return nil
     }
 
-    static func render(_ outcome: ToolCallResult) -> JSONValue {
+    /// Where a call's folders come from.
+    enum RootsSource: Sendable {
+        case access(FileAccess)
+        /// 2026-07-28: answer input-required with a `roots/list` input request.
+        case ask
+        /// Legacy: send `roots/list` to the client (once; cached until it says they changed).
+        case askLegacyClient
+    }
+
+    /// The client's roots when it declares the capability and the call touches files; otherwise the
+    /// working directory and TMPDIR (both widened by `SENIOR_BACKEND_FILE_ROOTS`).
+    private func rootsSource(for uses: [FileUse], request: Request) throws -> RootsSource {
+        guard !uses.isEmpty, request.clientCapabilities["roots"] != nil else {
+            return .access(.serverDefaults(environment: environment))
+        }
+        guard request.era == .modern else { return .askLegacyClient }
+        guard let response = request.params["inputResponses"]?["roots"] else { return .ask }
+        guard let list = response["roots"]?.arrayValue else {
+            throw JSONRPCError.invalidParams(
+                "inputResponses.roots must be a ListRootsResult: {\"roots\": [{\"uri\": \"file:///...\"}]}")
+        }
+        return .access(.clientRoots(list.compactMap { $0["uri"]?.stringValue }, environment: environment))
+    }
+
+    /// Legacy era: the client's roots, asked with `roots/list` the first time a call needs them.
+    private func legacyClientRoots() async throws(BackendError) -> FileAccess {
+        if let known = lock.withLock({ clientRoots }) {
+            return .clientRoots(known, environment: environment)
+        }
+        guard let reply = await requestFromClient("roots/list"), let list = reply["roots"]?.arrayValue else {
+            throw BackendError(
+                .refused,
+                "the client declared roots but did not answer roots/list within \(Self.clientTimeoutSeconds) s; no file is read or written without them"
+            )
+        }
+        let uris = list.compactMap { $0["uri"]?.stringValue }
+        lock.withLock { clientRoots = uris }
+        return .clientRoots(uris, environment: environment)
+    }
+
+    static let clientTimeoutSeconds = 10
+
+    /// Sends a request to the client (legacy era only) and waits for its result; nil on an error or silence.
+    private func requestFromClient(_ method: String) async -> JSONValue? {
+        let key = lock.withLock {
+            nextClientRequest += 1
+            return "senior-backend-\(nextClientRequest)"
+        }
+        return await withCheckedContinuation { continuation in
+            lock.withLock { awaitingClient[key] = continuation }
+            writer.write(
+                JSONWriter.bytes(
+                    .object(
+                        JSONObject([
+                            "jsonrpc": .string("2.0"), "id": .string(key), "method": .string(method),
+                            "params": .object(JSONObject()),
+                        ]))))
+            Task { [self] in
+                try? await Task.sleep(for: .seconds(Self.clientTimeoutSeconds))
+                answerFromClient(key: key, result: nil)
+            }
+        }
+    }
+
+    private func answerFromClient(key: String, result: JSONValue?) {
+        let waiting = lock.withLock { awaitingClient.removeValue(forKey: key) }
+        waiting?.resume(returning: result)
+    }
+
+    static func render(_ outcome: ToolCallResult) -> JSONObject {
         var result = JSONObject([
             "content": .array([.object(JSONObject(["type": .string("text"), "text": .string(outcome.digest)]))])
         ])
         if let structured = outcome.structured { result["structuredContent"] = structured }
         result["isError"] = .bool(outcome.isError)
-        return .object(result)
+        return result
     }
 
     /// Writes the reply unless the call was cancelled, and forgets the call, in one step under the lock.
@@ -369,10 +615,11 @@ public final class MCPSession: @unchecked Sendable {
         }
     }
 
-    fileprivate func log(_ level: LogLevel, _ message: String) {
+    /// `requestLevel` is the 2026-07-28 request's own threshold (nil inside: none); nil: the legacy session's.
+    fileprivate func log(_ level: LogLevel, _ message: String, requestLevel: LogLevel??) {
         let text = SecretRedactor.redact(message)
         logger.log(level: level.swiftLogLevel, "\(text)")
-        let threshold = lock.withLock { logThreshold }
+        let threshold = requestLevel ?? lock.withLock { logThreshold }
         guard let threshold, level >= threshold else { return }
         let params = JSONObject([
             "level": .string(level.rawValue), "logger": .string(configuration.name), "data": .string(text),
@@ -415,13 +662,15 @@ private struct CallContext: ToolContext {
     let session: MCPSession
     let key: String
     let progressToken: JSONValue?
+    let files: FileAccess
+    let logLevel: LogLevel??
 
     func reportProgress(_ progress: Double, total: Double?, message: String?) {
         guard let progressToken else { return }
         session.progress(key: key, token: progressToken, progress: progress, total: total, message: message)
     }
 
-    func log(_ level: LogLevel, _ message: String) { session.log(level, message) }
+    func log(_ level: LogLevel, _ message: String) { session.log(level, message, requestLevel: logLevel) }
 }
 
 extension LogLevel {

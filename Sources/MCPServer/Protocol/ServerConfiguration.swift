@@ -1,7 +1,12 @@
 /// Settings of one server run.
 public struct ServerConfiguration: Sendable {
-    /// Newest first; an unknown requested version is answered with the first.
+    /// Handshake revisions (`initialize`), newest first; an unknown requested version is answered with the first.
     public static let supportedVersions = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"]
+    /// Stateless revisions, declared in each request's `_meta`.
+    public static let modernVersions = ["2026-07-28"]
+    /// How long a client may cache list results, `server/discover` and `resources/read` (2026-07-28): the
+    /// catalog is fixed for the life of the process.
+    public var cacheTTLMs = 3_600_000
 
     public var name = "senior-backend"
     public var title = "Senior backend engineer"
