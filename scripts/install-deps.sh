@@ -8,12 +8,14 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 want_test=false
 [ "${1:-}" = "--test" ] && want_test=true
 
-# libpq: PostgreSQL; libcurl: FoundationNetworking, which fetches remote OpenAPI documents.
-packages=(pkg-config ca-certificates libpq-dev libcurl4-openssl-dev)
+# libpq: PostgreSQL; libcurl: FoundationNetworking, which fetches remote OpenAPI documents; libzmq: the
+# transport of a Locust master (load-test --locust-master).
+packages=(pkg-config ca-certificates libpq-dev libcurl4-openssl-dev libzmq3-dev)
 if $want_test; then
   # A real PostgreSQL 15 cluster with pg_stat_statements (contrib) and hypopg for the analysis tests.
   packages+=(python3 postgresql-15 postgresql-contrib postgresql-15-hypopg node-typescript node-express
-    node-async node-split2 node-xtend node-readable-stream)
+    node-async node-split2 node-xtend node-readable-stream nginx-light)
+  # nginx-light: the loopback server of the Locust worker tests (stub_status counts the requests).
 fi
 
 missing=()
@@ -53,7 +55,7 @@ if $want_test; then
   if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
   fi
-  if ! "$venv/bin/python" -c "import mcp, pytest, jsonschema, schemathesis, yaml" >/dev/null 2>&1 || [ ! -x "$venv/bin/squawk" ]; then
+  if ! "$venv/bin/python" -c "import mcp, pytest, jsonschema, schemathesis, yaml, locust" >/dev/null 2>&1 || [ ! -x "$venv/bin/squawk" ]; then
     echo "install-deps: installing Python test packages into .venv" >&2
     "$venv/bin/pip" install -q --disable-pip-version-check -r "$root/Tests/e2e/requirements.txt"
   fi
