@@ -38,7 +38,6 @@ def nginx(tmp_path_factory):
     assert os.path.exists(binary), "nginx is missing: run scripts/install-deps.sh --test (nginx-light)"
     workdir = tmp_path_factory.mktemp("nginx")
     (workdir / "www").mkdir()
-    (workdir / "www" / "index.html").write_text("hello\n")
     (workdir / "logs").mkdir()
     port = free_port()
     conf = workdir / "nginx.conf"
@@ -58,6 +57,8 @@ http {{
         listen 127.0.0.1:{port};
         root {workdir}/www;
         location = /stub_status {{ stub_status; }}
+        # Answered from the configuration: nginx's worker (nobody) may not read pytest's private folders.
+        location = /index.html {{ default_type text/plain; return 200 "hello\\n"; }}
     }}
 }}
 """)
