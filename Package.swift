@@ -51,6 +51,13 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // libzmq, the ZeroMQ library (Debian: libzmq3-dev): the transport of Locust's master/worker protocol.
+        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        // The load generator as a worker of a Locust master: ZeroMQ + MessagePack, Locust's stats format, the
+        // HdrHistogram message and the master-side plugin that merges them.
+        .target(
+            name: "LocustWorker", dependencies: ["BackendCore", "LoadTest", "CZeroMQ"],
+            resources: [.embedInCode("Resources")], swiftSettings: strictSettings),
         // Applies migration files: lint, ledger, checksums, advisory lock, one transaction per file.
         .target(
             name: "MigrationRunner", dependencies: ["BackendCore", "PostgresClient"], swiftSettings: strictSettings),
@@ -89,7 +96,7 @@ let package = Package(
             name: "senior-backend",
             dependencies: [
                 "BackendCore", "ToolCatalog", "MCPServer", "SpecialistRouting", "DecisionEngine", "GrillSession",
-                "SchemaAnalysis", "LoadTest", "MigrationRunner", "Scaffold", "SchemaDiff",
+                "SchemaAnalysis", "LoadTest", "LocustWorker", "MigrationRunner", "Scaffold", "SchemaDiff",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -141,6 +148,9 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .testTarget(
+            name: "LocustWorkerTests", dependencies: ["LocustWorker", "LoadTest", "BackendCore"],
+            exclude: ["Fixtures"], swiftSettings: strictSettings),
         .testTarget(
             name: "ScaffoldTests", dependencies: ["Scaffold", "BackendCore", "PostgresTestSupport", "PostgresClient"],
             exclude: ["Fixtures"],

@@ -8,12 +8,14 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 want_test=false
 [ "${1:-}" = "--test" ] && want_test=true
 
-# libpq: PostgreSQL; libcurl: FoundationNetworking, which fetches remote OpenAPI documents.
-packages=(pkg-config ca-certificates libpq-dev libcurl4-openssl-dev)
+# libpq: PostgreSQL; libcurl: FoundationNetworking, which fetches remote OpenAPI documents; libzmq: the
+# transport of a Locust master (load-test --locust-master).
+packages=(pkg-config ca-certificates libpq-dev libcurl4-openssl-dev libzmq3-dev)
 if $want_test; then
   # A real PostgreSQL 15 cluster with pg_stat_statements (contrib) and hypopg for the analysis tests.
+  # nginx-light: the loopback server of the Locust worker tests (stub_status counts the requests).
   packages+=(python3 postgresql-15 postgresql-contrib postgresql-15-hypopg node-typescript node-express node-jose node-cors
-    node-async node-split2 node-xtend node-readable-stream)
+    node-async node-split2 node-xtend node-readable-stream nginx-light)
 fi
 
 missing=()

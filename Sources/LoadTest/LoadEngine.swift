@@ -30,30 +30,37 @@ enum LoadEngine {
         _ target: Target, insecure: Bool, loopbackOnly: Bool, timeout: Double
     ) async throws(BackendError) -> Endpoint {
         try await BlockingWork.run { () throws(BackendError) in
-            var addresses = try TCPConnector.addresses(host: target.host, port: target.port)
-            if loopbackOnly {
-                addresses = addresses.filter { Target.isLoopback($0.ipAddress ?? "") }
-                guard !addresses.isEmpty else {
-                    throw BackendError(
-                        .invalidInput,
-                        "host '\(target.host)' does not resolve to a loopback address, and agent calls only reach loopback and the hosts in \(LoadLimits.allowVariable)"
-                    )
-                }
+            try resolveNow(target, insecure: insecure, loopbackOnly: loopbackOnly, timeout: timeout)
+        }
+    }
+
+    /// `resolve`, blocking the calling thread (for callers on a thread of their own, such as a Locust worker).
+    static func resolveNow(
+        _ target: Target, insecure: Bool, loopbackOnly: Bool, timeout: Double
+    ) throws(BackendError) -> Endpoint {
+        var addresses = try TCPConnector.addresses(host: target.host, port: target.port)
+        if loopbackOnly {
+            addresses = addresses.filter { Target.isLoopback($0.ipAddress ?? "") }
+            guard !addresses.isEmpty else {
+                throw BackendError(
+                    .invalidInput,
+                    "host '\(target.host)' does not resolve to a loopback address, and agent calls only reach loopback and the hosts in \(LoadLimits.allowVariable)"
+                )
             }
-            let address =
-                addresses.count == 1
-                ? addresses[0] : TCPConnector.firstAccepting(addresses, timeout: min(timeout, 2)) ?? addresses[0]
-            guard target.tls else { return Endpoint(address: address) }
-            var configuration = TLSConfiguration.makeClientConfiguration()
-            configuration.applicationProtocols = ["http/1.1"]
-            if insecure { configuration.certificateVerification = .none }
-            do {
-                return Endpoint(
-                    address: address, tls: try NIOSSLContext(configuration: configuration),
-                    serverName: target.serverName)
-            } catch {
-                throw BackendError(.failed, "cannot set up TLS (system trust store): \(error)")
-            }
+        }
+        let address =
+            addresses.count == 1
+            ? addresses[0] : TCPConnector.firstAccepting(addresses, timeout: min(timeout, 2)) ?? addresses[0]
+        guard target.tls else { return Endpoint(address: address) }
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.applicationProtocols = ["http/1.1"]
+        if insecure { configuration.certificateVerification = .none }
+        do {
+            return Endpoint(
+                address: address, tls: try NIOSSLContext(configuration: configuration),
+                serverName: target.serverName)
+        } catch {
+            throw BackendError(.failed, "cannot set up TLS (system trust store): \(error)")
         }
     }
 

@@ -447,6 +447,28 @@ final class LoopWorker: @unchecked Sendable {
 
     func progress() -> (completed: Int, errors: Int) { (measurement.completed, measurement.errors.total) }
 
+    /// Sends no new request; the run finishes when the replies still due have come (or `finish` is called).
+    func drain() {
+        guard phase == .running else { return }
+        phase = .draining
+        checkFinished(now: monotonicNanos())
+    }
+
+    /// What was measured since the last call (a live run read out in intervals); counting goes on from zero.
+    func takeMeasurement() -> RunMeasurement {
+        var taken = measurement
+        if phase != .finished {
+            let cpu = Self.threadCPU()
+            taken.cpuUserMicros = cpu.user - cpuStart.user
+            taken.cpuSystemMicros = cpu.system - cpuStart.system
+            cpuStart = cpu
+        }
+        measurement = RunMeasurement()
+        measurement.timeline = [TimelineBucket](repeating: TimelineBucket(), count: lastSecond + 1)
+        measurement.connectedOnce = taken.connectedOnce
+        return taken
+    }
+
     /// CPU time of the calling thread (this loop's thread), in microseconds.
     static func threadCPU() -> (user: Int, system: Int) {
         var usage = rusage()

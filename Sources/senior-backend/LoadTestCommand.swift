@@ -2,6 +2,7 @@ import ArgumentParser
 import BackendCore
 import Foundation
 import LoadTest
+import LocustWorker
 
 struct LoadTestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,6 +14,8 @@ struct LoadTestCommand: AsyncParsableCommand {
             load-test URL1 URL2 --compare --concurrency 50 --duration 30   (interleaved A B A B)
             load-test URL --compare baseline.json                          (against a saved --save-baseline file)
             load-test https://127.0.0.1:8443/ -k                            (https, certificate not verified)
+            load-test [URL] --locust-master HOST[:PORT]                     (a worker of a Locust master)
+            load-test --print-locust-plugin > senior_backend_locust.py      (the master's plugin: locust -f it)
             A person may target any host; the caps on duration (SENIOR_BACKEND_LOAD_MAX_DURATION, default 60 s) and \
             concurrency (SENIOR_BACKEND_LOAD_MAX_CONCURRENCY, default 256) still hold. Exit status: 0 passed, 1 an \
             expectation, threshold or comparison failed or not one request got a valid response, 2 bad input, \
@@ -21,7 +24,7 @@ struct LoadTestCommand: AsyncParsableCommand {
     )
 
     @Argument(help: "The URL, then optionally a second URL (with --compare) or the baseline file (after --compare).")
-    var targets: [String]
+    var targets: [String] = []
 
     @Option(help: "Connections (closed model: default 10; open model: default 64).") var concurrency: Int?
     @Option(help: "Measured seconds after warmup (default 10 unless --requests).") var duration: Double?
@@ -46,9 +49,41 @@ struct LoadTestCommand: AsyncParsableCommand {
     @Option(help: "Folder for load-test.json and load-test.html.") var output: String?
     @Flag(name: [.customShort("k"), .long], help: "https: skip certificate verification (self-signed test servers).")
     var insecure = false
+    @Option(
+        help: ArgumentHelp(
+            "Run as a worker of this Locust master (HOST[:PORT], port 5557 by default): users become connections.",
+            valueName: "host[:port]"))
+    var locustMaster: String?
+    @Option(help: "Worker: seconds without a heartbeat from the master before the traffic stops (default 3).")
+    var locustHeartbeatTimeout: Double = 3
+    @Option(help: "Worker: seconds to wait for the master to acknowledge us (default 30).")
+    var locustConnectTimeout: Double = 30
+    @Flag(help: "Print the master-side Locust plugin (merges our workers' exact percentiles) and exit.")
+    var printLocustPlugin = false
     @OptionGroup var report: ReportOptions
 
     func validate() throws {
+        if printLocustPlugin { return }
+        if locustMaster != nil {
+            guard targets.count <= 1 else {
+                throw ValidationError("a Locust worker loads one URL (or the master's --host when none is given)")
+            }
+            let unused: [(String, Bool)] = [
+                ("--compare", compare), ("--duration", duration != nil), ("--requests", requests != nil),
+                ("--rate", rate != nil), ("--warmup", warmup != nil), ("--save-baseline", saveBaseline != nil),
+                ("--expect-status", expectStatus != nil), ("--expect-rate-limit", expectRateLimit),
+                ("--max-p99-ms", maxP99Ms != nil), ("--max-error-rate", maxErrorRate != nil),
+                ("--noise-threshold", noiseThreshold != nil), ("--output", output != nil),
+                ("--concurrency", concurrency != nil),
+            ]
+            let given = unused.filter { $0.1 }.map { $0.0 }
+            guard given.isEmpty else {
+                throw ValidationError(
+                    "\(given.joined(separator: ", ")) cannot be used with --locust-master: the master sets the users and the run time (-u, -r, -t), and its plugin writes the report (--senior-backend-report)"
+                )
+            }
+            return
+        }
         guard (1...2).contains(targets.count) else {
             throw ValidationError("give one URL, or two with --compare (a second URL or a baseline file)")
         }
@@ -104,8 +139,13 @@ struct LoadTestCommand: AsyncParsableCommand {
                 }
             }
         }
-        let request = try makeRequest()
+        if printLocustPlugin {
+            print(LocustPlugin.source, terminator: "")
+            return
+        }
         let environment = ProcessInfo.processInfo.environment
+        if let master = locustMaster { return try await runWorker(master: master, environment: environment) }
+        let request = try makeRequest()
         let live = isatty(2) == 1
         let result: LoadTestResult
         do {
@@ -124,6 +164,48 @@ struct LoadTestCommand: AsyncParsableCommand {
         }
         try CommandOutput.emit(result, digest: result.digest, json: report.json)
         if result.status == "unreachable" { throw ExitCode(2) }
+        if !result.passed { throw ExitCode(1) }
+    }
+
+    /// A worker of a Locust master: joins it, loads what it asks, leaves when it quits or is lost.
+    func runWorker(master: String, environment: [String: String]) async throws {
+        var request = LoadTestRequest(url: targets.first ?? "")
+        request.method = method
+        request.headers = headers.isEmpty ? nil : headers
+        request.body = body
+        request.bodyFile = bodyFile
+        request.timeout = timeout
+        request.insecure = insecure ? true : nil
+        let stopSignal = StopSignal()
+        // SIGINT and SIGTERM leave the master cleanly (a quit message) instead of killing the traffic mid-report.
+        let sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { stopSignal.stop() }
+            source.resume()
+            return source
+        }
+        defer { for source in sources { source.cancel() } }
+        let result: LocustWorkerResult
+        do {
+            let limits = try LoadLimits.from(environment: environment, restrictHosts: false)
+            let options = LocustWorkerSession.Options(
+                master: master, request: request, limits: limits, heartbeatTimeout: locustHeartbeatTimeout,
+                connectTimeout: locustConnectTimeout)
+            let worker = try LocustWorkerSession(options: options, stopSignal: stopSignal) { line in
+                FileHandle.standardError.write(Data("locust worker: \(line)\n".utf8))
+            }
+            // The protocol loop blocks: it runs on a thread of its own, not on the cooperative pool.
+            result = try await withCheckedThrowingContinuation { continuation in
+                let thread = Thread { continuation.resume(with: Result { try worker.run() }) }
+                thread.start()
+            }
+        } catch let error as BackendError {
+            CommandOutput.printError(error)
+            throw ExitCode(error.exitCode)
+        }
+        if !result.passed { CommandOutput.printError(BackendError(.failed, result.reason)) }
+        try CommandOutput.emit(result, digest: result.digest, json: report.json)
         if !result.passed { throw ExitCode(1) }
     }
 }
