@@ -176,6 +176,7 @@ struct DiffBuilder {
         dropLeftovers()
         createConstraints()
         createIndexes(onViews: false)
+        changeReplicaIdentity()
         createFunctions(needingTables: true)
         createViews()
         createIndexes(onViews: true)
