@@ -76,6 +76,22 @@ public final class PostgresConnection: @unchecked Sendable {
     /// The server's version number, e.g. 150018.
     public var serverVersion: Int { Int(PQserverVersion(handle)) }
 
+    /// The `PG*` variables that connect a libpq client program (`pg_dump`) to this same database, password
+    /// included: for a child's environment, never its arguments.
+    public var environment: [String: String] {
+        guard let options = PQconninfo(handle) else { return [:] }
+        defer { PQconninfoFree(options) }
+        var result: [String: String] = [:]
+        var option = options
+        while option.pointee.keyword != nil {
+            if let variable = option.pointee.envvar, let value = option.pointee.val, value.pointee != 0 {
+                result[String(cString: variable)] = String(cString: value)
+            }
+            option += 1
+        }
+        return result
+    }
+
     /// Runs one statement with text parameters (`$1`, `$2`, ...) and returns its rows as text.
     @discardableResult
     public func query(_ sql: String, _ parameters: [String?] = []) throws(BackendError) -> QueryResult {

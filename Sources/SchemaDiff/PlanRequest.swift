@@ -62,7 +62,8 @@ public struct PlanResult: Codable, Sendable, Equatable {
     public var files: [String]
     public var nextStep: String
 
-    /// The plan failed its proof: an error result over MCP, exit status 1 on the CLI.
+    /// The plan is not proven (failed, or checked at model level only): an error result over MCP, exit
+    /// status 1 on the CLI.
     public var failedCheck: Bool { !proof.passed }
 
     enum CodingKeys: String, CodingKey {
@@ -85,13 +86,14 @@ public struct PlanMigration: Sendable {
                 "connection: give the live database (or set DATABASE_URL); the shadow databases go on its server")
         }
         let allow = request.allowDestructive == true
+        let planner = MigrationPlanner()
         let plan: MigrationPlan
         switch (request.target, request.targetConnection) {
         case (let target?, nil):
-            plan = try MigrationPlanner().plan(
+            plan = try planner.plan(
                 liveURL: live, targetSQL: try request.targetSQL(target), allowDestructive: allow)
         case (nil, let targetURL?):
-            plan = try MigrationPlanner().plan(liveURL: live, targetURL: targetURL, allowDestructive: allow)
+            plan = try planner.plan(liveURL: live, targetURL: targetURL, allowDestructive: allow)
         default:
             throw .invalidInput("give exactly one of target (a .sql file or folder) and target_connection (a database)")
         }
@@ -100,28 +102,44 @@ public struct PlanMigration: Sendable {
             files = try MigrationWriter.write(
                 plan: plan, output: URL(fileURLWithPath: output), slug: request.slug ?? "schema_change")
         }
+        return PlanResult(plan: plan, database: SecretRedactor.redact(live), files: files)
+    }
+}
+
+extension PlanResult {
+    /// The result of a plan; `database` is already redacted.
+    public init(plan: MigrationPlan, database: String, files: [String]) {
+        let proof = plan.proof
         let next: String
-        if !plan.proof.passed {
+        if proof.level == .model && proof.clean {
+            next =
+                "Not proven, so nothing was written: the shadows were compared by the schema model only (\(proof.note))."
+        } else if !proof.passed && plan.isEmpty && proof.error == nil {
+            next =
+                "The live schema differs from the target in what this tool cannot plan (see proof.dump_differences); nothing was written."
+        } else if !proof.passed {
             next = "The plan failed its proof, so nothing was written: see proof for what differed."
         } else if plan.isEmpty {
-            next = "The live schema already matches the target."
+            next = "The live schema already matches the target (pg_dump of both is the same)."
         } else if files.isEmpty {
             next = "Proven. Give output to write the files, then apply them with apply_migration (dry run first)."
         } else {
             next =
                 "Proven and written. Apply with apply_migration (dry run first)\(plan.pending.isEmpty ? "" : "; \(plan.pending.count) destructive change(s) pending")."
         }
-        return PlanResult(
-            database: SecretRedactor.redact(live), up: plan.up, down: plan.down, pending: plan.pending,
-            proof: plan.proof, files: files, nextStep: next)
+        self.init(
+            database: database, up: plan.up, down: plan.down, pending: plan.pending, proof: proof, files: files,
+            nextStep: next)
     }
 }
 
 extension PlanResult {
     public var digest: Digest {
-        var digest = Digest(
-            "Migration plan: \(up.count) up / \(down.count) down statement(s), proof \(proof.passed ? "passed" : "FAILED")"
-        )
+        let verdict =
+            proof.passed
+            ? "proof passed (pg_dump)"
+            : proof.level == .model && proof.clean ? "model-level check only, not proven" : "proof FAILED"
+        var digest = Digest("Migration plan: \(up.count) up / \(down.count) down statement(s), \(verdict)")
         let hazards = Dictionary(grouping: up.flatMap(\.hazards), by: { $0 }).mapValues(\.count)
         if !hazards.isEmpty {
             digest.bullet(
@@ -136,8 +154,14 @@ extension PlanResult {
                 "Pending (needs allow_destructive): " + pending.prefix(4).map(\.object).joined(separator: ", "))
         }
         if !proof.passed {
-            let reasons = (proof.error.map { [$0] } ?? []) + proof.upDifferences + proof.downDifferences
-            digest.bullet("Proof: " + reasons.prefix(3).joined(separator: "; "))
+            let reasons =
+                (proof.error.map { [$0] } ?? []) + proof.upDifferences + proof.downDifferences
+                + (proof.level == .model ? [proof.note] : [])
+            if !reasons.isEmpty { digest.bullet("Proof: " + reasons.prefix(3).joined(separator: "; ")) }
+            if let first = proof.dumpDifferences.first {
+                let lines = first.split(separator: "\n").prefix(8).joined(separator: "\n")
+                digest.add("pg_dump differs in \(proof.dumpDifferences.count) place(s), first:\n```\n\(lines)\n```")
+            }
         }
         if !files.isEmpty {
             digest.bullet("Wrote " + files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))

@@ -45,8 +45,8 @@ extension SchemaModel {
             model.tables[row.name] = TableObject(
                 name: row.name, kind: row.kind, persistence: row.persistence, partitionKey: row.partitionKey,
                 partitionBound: row.partitionBound, parents: row.parents ?? [], columns: columns,
-                rowSecurity: row.rowSecurity, forceRowSecurity: row.forceRowSecurity,
-                privileges: (row.privileges ?? []).sorted(), comment: row.comment)
+                rowSecurity: row.rowSecurity, forceRowSecurity: row.forceRowSecurity, options: row.options,
+                replicaIdentity: row.replicaIdentity, privileges: (row.privileges ?? []).sorted(), comment: row.comment)
         }
         for item in try rows(Queries.constraints, as: ConstraintObject.self) {
             model.constraints["\(item.table).\(item.name)"] = item
@@ -86,6 +86,8 @@ extension SchemaModel {
         var columns: [ColumnObject]?
         var rowSecurity: Bool
         var forceRowSecurity: Bool
+        var options: [String]?
+        var replicaIdentity: String?
         var privileges: [String]?
         var comment: String?
     }
@@ -227,6 +229,15 @@ enum Queries {
                     'name', a.attname, 'position', a.attnum, 'type', format_type(a.atttypid, a.atttypmod),
                     'notNull', a.attnotnull, 'defaultExpression', pg_get_expr(ad.adbin, ad.adrelid),
                     'identity', a.attidentity::text, 'generated', a.attgenerated::text,
+                    'identityOptions',
+                    (SELECT json_build_object(
+                         'sequence', format('%I.%I', sn.nspname, sc.relname), 'start', s.seqstart::text,
+                         'increment', s.seqincrement::text, 'minValue', s.seqmin::text, 'maxValue', s.seqmax::text,
+                         'cache', s.seqcache::text, 'cycle', s.seqcycle)
+                     FROM pg_depend d JOIN pg_sequence s ON s.seqrelid = d.objid
+                     JOIN pg_class sc ON sc.oid = s.seqrelid JOIN pg_namespace sn ON sn.oid = sc.relnamespace
+                     WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+                       AND d.refobjid = c.oid AND d.refobjsubid = a.attnum AND d.deptype = 'i'),
                     'collation', CASE WHEN a.attcollation <> t.typcollation
                                       THEN format('%I.%I', cn.nspname, co.collname) END,
                     'isLocal', a.attislocal, 'comment', col_description(c.oid, a.attnum)) ORDER BY a.attnum)
@@ -236,6 +247,15 @@ enum Queries {
                 LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
                 WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
                c.relrowsecurity AS "rowSecurity", c.relforcerowsecurity AS "forceRowSecurity",
+               (SELECT json_agg(o ORDER BY g, n)
+                FROM (SELECT o, 0 AS g, n FROM unnest(c.reloptions) WITH ORDINALITY u(o, n)
+                      UNION ALL
+                      SELECT 'toast.' || o, 1, n FROM pg_class tc, unnest(tc.reloptions) WITH ORDINALITY v(o, n)
+                      WHERE tc.oid = c.reltoastrelid) x) AS options,
+               CASE c.relreplident WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING'
+                    WHEN 'i' THEN (SELECT 'USING INDEX ' || quote_ident(ic.relname) FROM pg_index i
+                                   JOIN pg_class ic ON ic.oid = i.indexrelid
+                                   WHERE i.indrelid = c.oid AND i.indisreplident) END AS "replicaIdentity",
                \(privileges("c.relacl", "r", "c.relowner")) AS privileges,
                obj_description(c.oid, 'pg_class') AS comment
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -89,6 +89,8 @@ public struct ColumnObject: Codable, Equatable, Sendable {
     public var defaultExpression: String?
     /// `a` (always) or `d` (by default) for identity columns, empty otherwise.
     public var identity: String
+    /// The identity column's sequence and its options.
+    public var identityOptions: IdentityOptions?
     /// `s` for a stored generated column, empty otherwise.
     public var generated: String
     /// The column's collation when it is not its type's default.
@@ -100,8 +102,28 @@ public struct ColumnObject: Codable, Equatable, Sendable {
     public static func == (lhs: ColumnObject, rhs: ColumnObject) -> Bool {
         lhs.name == rhs.name && lhs.type == rhs.type && lhs.notNull == rhs.notNull
             && lhs.defaultExpression == rhs.defaultExpression && lhs.identity == rhs.identity
+            && lhs.identityOptions == rhs.identityOptions
             && lhs.generated == rhs.generated && lhs.collation == rhs.collation && lhs.isLocal == rhs.isLocal
             && lhs.comment == rhs.comment
+    }
+}
+
+/// The sequence behind an identity column.
+public struct IdentityOptions: Codable, Equatable, Sendable {
+    public var sequence: String
+    public var start: String
+    public var increment: String
+    public var minValue: String
+    public var maxValue: String
+    public var cache: String
+    public var cycle: Bool
+
+    /// The sequence options as `GENERATED ... AS IDENTITY (...)` and `ALTER COLUMN ... SET ...` spell them.
+    var settings: [String] {
+        [
+            "START WITH \(start)", "INCREMENT BY \(increment)", "MINVALUE \(minValue)", "MAXVALUE \(maxValue)",
+            "CACHE \(cache)", cycle ? "CYCLE" : "NO CYCLE",
+        ]
     }
 }
 
@@ -118,6 +140,11 @@ public struct TableObject: Codable, Equatable, Sendable {
     public var columns: [String: ColumnObject]
     public var rowSecurity: Bool
     public var forceRowSecurity: Bool
+    /// Storage parameters as `name=value`, in the catalog's order (pg_dump prints them in it); those of the
+    /// TOAST table prefixed `toast.`. Nil when there are none.
+    public var options: [String]?
+    /// `FULL`, `NOTHING` or `USING INDEX name`; nil for the default (the primary key).
+    public var replicaIdentity: String?
     public var privileges: [String]
     public var comment: String?
 

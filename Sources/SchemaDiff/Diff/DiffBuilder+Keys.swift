@@ -1,0 +1,75 @@
+import Foundation
+
+// Constraints and indexes.
+extension DiffBuilder {
+    func constraintChanged(_ key: String, _ constraint: ConstraintObject) -> Bool {
+        guard let new = target.constraints[key] else { return true }
+        return new.definition != constraint.definition || new.type != constraint.type
+            || rebuiltForeignKeys.contains(key) || createdTables.contains(constraint.table)
+    }
+
+    mutating func dropConstraints() {
+        let sorted = source.constraints.sorted { $0.key < $1.key }
+        // Foreign keys go first, also on tables about to be dropped (another dropped table may be referenced).
+        for (key, constraint) in sorted where constraint.type == "f" && constraintChanged(key, constraint) {
+            add("ALTER TABLE \(constraint.table) DROP CONSTRAINT \(constraint.name)")
+        }
+        for (key, constraint) in sorted where constraint.type != "f" && !goneTables.contains(constraint.table) {
+            guard constraintChanged(key, constraint) else { continue }
+            add("ALTER TABLE \(constraint.table) DROP CONSTRAINT \(constraint.name)")
+        }
+    }
+
+    mutating func dropIndexes() {
+        for (key, index) in source.indexes.sorted(by: { $0.key < $1.key }) where !relationGone(index.table) {
+            if let new = target.indexes[key], new.definition == index.definition { continue }
+            if concurrentIndexes && index.tableKind != "p" {
+                add("DROP INDEX CONCURRENTLY IF EXISTS \(key)", transactional: false)
+            } else {
+                add("DROP INDEX IF EXISTS \(key)")
+            }
+        }
+    }
+
+    mutating func createConstraints() {
+        let wanted = target.constraints.sorted { $0.key < $1.key }.filter { key, constraint in
+            guard let old = source.constraints[key] else { return true }
+            return old.definition != constraint.definition || old.type != constraint.type
+                || rebuiltForeignKeys.contains(key) || createdTables.contains(constraint.table)
+        }
+        for pass in [["p", "u", "x"], ["c"], ["f"]] {
+            for (_, constraint) in wanted where pass.contains(constraint.type) {
+                let prefix = "ALTER TABLE \(constraint.table) ADD CONSTRAINT \(constraint.name)"
+                let existing = !createdTables.contains(constraint.table)
+                if existing && ["c", "f"].contains(constraint.type) && !constraint.definition.hasSuffix("NOT VALID") {
+                    add("\(prefix) \(constraint.definition) NOT VALID")
+                    add("ALTER TABLE \(constraint.table) VALIDATE CONSTRAINT \(constraint.name)")
+                } else {
+                    add(
+                        "\(prefix) \(constraint.definition)",
+                        existing && pass.count == 3 ? [.indexBuild, .longLock] : [])
+                }
+            }
+        }
+    }
+
+    mutating func createIndexes(onViews: Bool) {
+        for (key, index) in target.indexes.sorted(by: { $0.key < $1.key }) where (index.tableKind == "m") == onViews {
+            if let old = source.indexes[key], old.definition == index.definition, !relationCreated(index.table),
+                !relationGone(index.table)
+            {
+                continue
+            }
+            let fresh = relationCreated(index.table)
+            if concurrentIndexes && !fresh && index.tableKind != "p",
+                let range = index.definition.range(of: " INDEX ")
+            {
+                var sql = index.definition
+                sql.replaceSubrange(range, with: " INDEX CONCURRENTLY ")
+                add(sql, [.indexBuild], transactional: false)
+            } else {
+                add(index.definition, fresh ? [] : [.indexBuild, .longLock])
+            }
+        }
+    }
+}
