@@ -1,5 +1,6 @@
 import BackendCore
 import Foundation
+import Logging
 import Testing
 
 @testable import MCPServer
@@ -117,5 +118,29 @@ import Testing
             #expect(result["ttlMs"] == nil)
         }
         #expect(messages.filter { $0["method"] == .string("notifications/message") }.count == 1)
+    }
+}
+
+/// The catalog is built at the first request that needs it, so the first reply never waits for it.
+@Suite struct LazyCatalogTests {
+    @Test func initializeAndDiscoverAreAnsweredWithoutBuildingTheCatalog() throws {
+        let writer = CollectingWriter()
+        let session = MCPSession(
+            makeCatalog: { () throws(BackendError) in throw BackendError(.failed, "catalog built too early") },
+            configuration: ServerConfiguration(version: "test"), writer: writer, logger: Logger(label: "test"))
+        session.receive(
+            .line(
+                Array(#"{"jsonrpc":"2.0","id":1,"method":"server/discover","params":{\#(ModernEraTests.meta)}}"#.utf8)))
+        session.receive(
+            .line(
+                Array(
+                    #"{"jsonrpc":"2.0","id":2,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{}}}"#
+                        .utf8)))
+        session.receive(.line(Array(#"{"jsonrpc":"2.0","id":3,"method":"tools/list"}"#.utf8)))
+        let replies = writer.messages
+        #expect(replies[0]["result"]?["supportedVersions"] != nil)
+        #expect(replies[1]["result"]?["protocolVersion"] == .string("2025-11-25"))
+        #expect(replies[2]["error"]?["code"] == .integer(-32603))
+        #expect(replies[2]["error"]?["message"]?.stringValue?.contains("catalog built too early") == true)
     }
 }
