@@ -8,8 +8,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 want_test=false
 [ "${1:-}" = "--test" ] && want_test=true
 
-# libpq: PostgreSQL; libcurl: FoundationNetworking, which fetches remote OpenAPI documents.
-packages=(pkg-config ca-certificates libpq-dev libcurl4-openssl-dev)
+# libpq: PostgreSQL; libcurl: FoundationNetworking, which fetches remote OpenAPI documents;
+# postgresql-client: pg_dump, with which plan_migration proves a plan (without it: a model-level check only).
+packages=(pkg-config ca-certificates libpq-dev libcurl4-openssl-dev postgresql-client)
 if $want_test; then
   # A real PostgreSQL 15 cluster with pg_stat_statements (contrib) and hypopg for the analysis tests.
   packages+=(python3 postgresql-15 postgresql-contrib postgresql-15-hypopg node-typescript node-express
