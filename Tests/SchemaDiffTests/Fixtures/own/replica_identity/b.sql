@@ -1,0 +1,13 @@
+CREATE TABLE accounts (id integer PRIMARY KEY, code text NOT NULL);
+CREATE UNIQUE INDEX accounts_code ON accounts (code);
+ALTER TABLE accounts REPLICA IDENTITY USING INDEX accounts_code;
+CREATE TABLE audit (at timestamptz, what text);
+ALTER TABLE audit REPLICA IDENTITY FULL;
+CREATE TABLE readings (id integer, taken date) PARTITION BY RANGE (taken);
+ALTER TABLE readings REPLICA IDENTITY FULL;
+CREATE TABLE readings_2025 PARTITION OF readings FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+ALTER TABLE readings_2025 REPLICA IDENTITY FULL;
+CREATE TABLE quiet (id integer);
+CREATE TABLE ledger (id integer NOT NULL, ref text NOT NULL);
+CREATE UNIQUE INDEX ledger_ref ON ledger (ref);
+ALTER TABLE ledger REPLICA IDENTITY USING INDEX ledger_ref;
