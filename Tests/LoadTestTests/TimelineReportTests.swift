@@ -38,7 +38,7 @@ import Testing
         #expect(try #require(joined.value(second: 3, percentile: 50)) > 4_800)
     }
 
-    /// A run of 1.5 s ends in half a second: drawn as the requests of that half over 0.5 s, not as a fall.
+    /// A run of 1.5 s ends in about half a second: drawn as the requests of that span over it, not as a fall.
     @Test func aPartialLastSecondIsARate() async throws {
         let server = try await TestServer.start { _, _ in .init(delay: .milliseconds(2)) }
         var request = LoadTestRequest(url: server.url)
@@ -50,8 +50,9 @@ import Testing
         let timeline = result.metrics.timeline
         #expect(timeline.map(\.second) == [0, 1], "\(timeline)")
         let last = try #require(timeline.last)
-        #expect(last.spanS == 0.5)
-        #expect(last.requestsPerSecond == Double(last.requests) / 0.5)
+        // From 1 s to the last reply: the half second of the send window and the few ms of the drain.
+        #expect(last.spanS >= 0.5 && last.spanS < 1, "\(last.spanS)")
+        #expect(last.requestsPerSecond == Double(last.requests) / last.spanS)
         #expect(timeline.first?.spanS == 1)
         #expect(timeline.map(\.requests).reduce(0, +) == result.metrics.requests)
         for second in timeline where second.requests > 0 {
