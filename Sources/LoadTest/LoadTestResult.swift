@@ -88,7 +88,7 @@ public struct LoadTestResult: Codable, Sendable {
         public var errors: Int
         public var meanMs: Double
         public var maxMs: Double
-        /// The part of this second the run covered: 1, less for the last, partial second.
+        /// The part of this second the run covered: 1; the last second runs to the last reply (often less).
         public var spanS: Double
         /// Responses in this second divided by its span: the last, partial second is a rate like the others.
         public var requestsPerSecond: Double

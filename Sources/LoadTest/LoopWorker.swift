@@ -257,11 +257,13 @@ final class LoopWorker: @unchecked Sendable {
         measurement.cpuSystemMicros = cpu.system - cpuStart.system
         let last = max(min(lastEventNanos, max(now, endNanos)), measureStartNanos)
         measurement.elapsedNanos = last - measureStartNanos
-        // How much of each second the send window covered: the last one is partial (a rate over its span).
-        let window = (plan.durationGiven ? min(last, endNanos) : last) - measureStartNanos
+        // How much of each second the run covered. The last second runs to the last reply, so the replies that
+        // came after the send window are counted over the time they took: a rate, neither a drop nor a spike.
+        let window = last - measureStartNanos
         for second in 0...lastSecond {
             let start = UInt64(second) * 1_000_000_000
-            measurement.timeline[second].spanNanos = window > start ? min(window - start, 1_000_000_000) : 0
+            let span = window > start ? window - start : 0
+            measurement.timeline[second].spanNanos = second == lastSecond ? span : min(span, 1_000_000_000)
         }
         done.succeed(())
     }

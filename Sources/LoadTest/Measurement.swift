@@ -43,7 +43,8 @@ struct TimelineBucket: Sendable {
     var errors = 0
     var latencySumMicros: UInt64 = 0
     var maxMicros: UInt64 = 0
-    /// How much of this second the send window covered: 1 s, less for the last (partial) second, 0 after it.
+    /// How much of this second the run covered: 1 s; the last second runs to the last reply (a timed run's
+    /// drain included), so it is often less and may be more; 0 for the spare seconds after it.
     var spanNanos: UInt64 = 0
 
     mutating func add(_ other: TimelineBucket) {

@@ -72,7 +72,7 @@ enum HTMLReport {
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><title>Load test: \(escape(result.target))</title>
             <style>body{font-family:sans-serif;margin:2em;max-width:960px}table{border-collapse:collapse}
-            td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th{background:#f4f4f4}
+            td,th{border:1px solid #ccc;padding:3px 5px;text-align:right;font-size:0.85em}th{background:#f4f4f4}
             .failed{color:#b00}.passed{color:#070}</style></head><body>
             <h1>Load test <span class="\(result.passed ? "passed" : "failed")">\(escape(result.status))</span></h1>
             <p>\(escape(result.method)) \(escape(result.target)) &mdash; \(escape(result.model)) model, \(result.settings.concurrency) connections, \(result.settings.threads) event loops</p>
@@ -93,7 +93,7 @@ enum HTMLReport {
         html += "</table>\n<h2>Latency by percentile</h2>\n" + percentilePlot(series)
         html += "<h2>Throughput and latency over time</h2>\n"
         html +=
-            "<p>Each point is one second after warmup; the last second is usually partial and is drawn as a rate over the part the run covered. Replies that arrived after the send window count in its last second.</p>\n"
+            "<p>Each point is one second after warmup, drawn at its middle; the last second runs from its start to the last reply (replies that came after the send window count in it), so it is usually partial and drawn as a rate over that span.</p>\n"
         html += throughputPlot(series) + "<br>\n" + latencyPlot(series)
         if let comparison = result.comparison {
             html += "<h2>Comparison</h2><p>\(escape(comparison.verdict))</p><ul>"
@@ -122,7 +122,7 @@ enum HTMLReport {
     static let width = 720.0
     static let height = 300.0
     static let left = 70.0
-    static let right = 20.0
+    static let right = 40.0
     static let top = 20.0
     static let bottom = 45.0
     typealias Series = (String, LoadTestResult.Metrics, String)

@@ -38,7 +38,7 @@ import Testing
         #expect(try #require(joined.value(second: 3, percentile: 50)) > 4_800)
     }
 
-    /// A run of 1.5 s ends in half a second: drawn as the requests of that half over 0.5 s, not as a fall.
+    /// A run of 1.5 s ends in about half a second: drawn as the requests of that span over it, not as a fall.
     @Test func aPartialLastSecondIsARate() async throws {
         let server = try await TestServer.start { _, _ in .init(delay: .milliseconds(2)) }
         var request = LoadTestRequest(url: server.url)
@@ -50,8 +50,9 @@ import Testing
         let timeline = result.metrics.timeline
         #expect(timeline.map(\.second) == [0, 1], "\(timeline)")
         let last = try #require(timeline.last)
-        #expect(last.spanS == 0.5)
-        #expect(last.requestsPerSecond == Double(last.requests) / 0.5)
+        // From 1 s to the last reply: the half second of the send window and the few ms of the drain.
+        #expect(last.spanS >= 0.5 && last.spanS < 1, "\(last.spanS)")
+        #expect(last.requestsPerSecond == Double(last.requests) / last.spanS)
         #expect(timeline.first?.spanS == 1)
         #expect(timeline.map(\.requests).reduce(0, +) == result.metrics.requests)
         for second in timeline where second.requests > 0 {
@@ -76,13 +77,13 @@ import Testing
         #expect(Set(heights).count == 1, "the partial second is not at the level of the others: \(line.1)")
         let latency = HTMLReport.latencyPlot([("A", metrics, "#1f77b4")])
         #expect(latency.contains("latency (ms)") && latency.contains("p99 A") && latency.contains("stroke-dasharray"))
-        // Ticks: 0 to 1000 requests/s in steps of 200, and seconds 0, 1, 2 on the time axis.
-        for label in [">0<", ">200<", ">1000<", ">1<", ">2<"] { #expect(throughput.contains(label), "\(label)") }
+        // Ticks: 0 to 1000 requests/s in steps of 200, and half seconds on the 2.5 s time axis.
+        for label in [">0<", ">200<", ">1000<", ">0.5<", ">2.5<"] { #expect(throughput.contains(label), "\(label)") }
     }
 
     @Test(arguments: [
         (0.0, 1.0, [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]), (1000, 1000, [0, 200, 400, 600, 800, 1000]),
-        (0.37, 0.4, [0, 0.1, 0.2, 0.3, 0.4]), (7.3, 10, [0, 2, 4, 6, 8, 10]),
+        (0.37, 0.4, [0, 0.1, 0.2, 0.3, 0.4]), (7.3, 8, [0, 2, 4, 6, 8]), (30, 30, [0, 10, 20, 30]),
     ])
     func axesEndOnANiceNumber(maximum: Double, top: Double, ticks: [Double]) {
         let axis = HTMLReport.Axis(maximum: maximum)

@@ -212,10 +212,15 @@ struct RoutingCase: CustomTestStringConvertible, Sendable {
         let encoded = try JSONValue(encoding: result)
         let schema = tool.outputSchema
         let topKeys = Set(schema["properties"]?.objectValue?.keys ?? [])
-        let optional = topKeys.subtracting(schema["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
-        #expect(Set(encoded.objectValue?.keys ?? []).isSubset(of: topKeys))
-        #expect(topKeys.subtracting(encoded.objectValue?.keys ?? []).isSubset(of: optional))
+        let required = Set(schema["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        let encodedKeys = Set(encoded.objectValue?.keys ?? [])
+        // Every key written is declared, and every declared key left out is optional.
+        let undeclared = encodedKeys.subtracting(topKeys)
+        let missingRequired = required.subtracting(encodedKeys)
+        #expect(undeclared.isEmpty, "undeclared: \(undeclared)")
+        #expect(missingRequired.isEmpty, "missing: \(missingRequired)")
         let toolKeys = Set(schema["properties"]?["tools"]?["items"]?["properties"]?.objectValue?.keys ?? [])
-        #expect(Set(encoded["tools"]?.arrayValue?.first?.objectValue?.keys ?? []) == toolKeys)
+        let encodedToolKeys = Set(encoded["tools"]?.arrayValue?.first?.objectValue?.keys ?? [])
+        #expect(encodedToolKeys == toolKeys)
     }
 }
