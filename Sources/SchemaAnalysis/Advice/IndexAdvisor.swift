@@ -179,7 +179,7 @@ enum IndexAdvisor {
                     chosen = partial.candidate
                     chosenCost = partialCost
                     reason =
-                        "partial: \(partial.why); planned cost \(Int(partialCost.cost)) vs \(Int(plainCost.cost)) for the full index\(sizes(partialCost.bytes, plainCost.bytes))"
+                        "partial: \(partial.why); planned cost \(ExplainReport.cost(partialCost.cost)) vs \(ExplainReport.cost(plainCost.cost)) for the full index\(sizes(partialCost.bytes, plainCost.bytes))"
                 }
             }
             // INCLUDE pays only when the planner then answers from the index alone, and saves more than
@@ -191,14 +191,14 @@ enum IndexAdvisor {
                     chosenCost.cost - coveringCost.cost >= 10
                 {
                     reason +=
-                        "; covering: INCLUDE (\(covering.include.joined(separator: ", "))) gives an index-only scan, planned cost \(Int(coveringCost.cost)) vs \(Int(chosenCost.cost)) without"
+                        "; covering: INCLUDE (\(covering.include.joined(separator: ", "))) gives an index-only scan, planned cost \(ExplainReport.cost(coveringCost.cost)) vs \(ExplainReport.cost(chosenCost.cost)) without"
                     chosen = covering
                     chosenCost = coveringCost
                 }
             }
             // The planner would not use it, or it saves too little: not worth suggesting.
             guard chosenCost.cost < before * 0.9 else { continue }
-            reason += "; hypopg: planned cost \(Int(before)) -> \(Int(chosenCost.cost))"
+            reason += "; hypopg: planned cost \(ExplainReport.cost(before)) -> \(ExplainReport.cost(chosenCost.cost))"
             var found = suggestion(chosen, queries: claimed, verified: true, reason: reason)
             found.costBefore = before
             found.costAfter = chosenCost.cost
@@ -331,8 +331,8 @@ enum IndexAdvisor {
         let candidate = Candidate(
             schema: plain.schema, table: plain.table, columns: keys.isEmpty ? [best.column] : keys,
             predicate: predicate, predicateColumn: best.column)
-        let percent = best.share < 0.01 ? "under 1%" : "\(Int((best.share * 100).rounded()))%"
-        return (candidate, "the queries filter \(predicate), about \(percent) of the rows")
+        let percent = best.share < 0.01 ? "under 1%" : "about \(Int((best.share * 100).rounded()))%"
+        return (candidate, "the queries filter \(predicate), \(percent) of the rows")
     }
 
     /// The same index with INCLUDE columns for the rest of what the scan reads (at most four).

@@ -76,7 +76,7 @@ public struct ExplainReport: Codable, Sendable, Equatable {
                 let loops = (step.loops ?? 1) > 1 ? " x\(NumberText.plain(step.loops ?? 1)) loops" : ""
                 line += "rows \(Self.count(step.estimatedRows)) est, \(Self.count(actual)) actual\(loops)"
             } else {
-                line += "rows \(Self.count(step.estimatedRows)) est, cost \(Self.count(step.totalCost))"
+                line += "rows \(Self.count(step.estimatedRows)) est, cost \(Self.cost(step.totalCost))"
             }
             if let time = step.timeMs { line += ", \(Self.milliseconds(time))" }
             if step.cutShort, let actual = step.actualRows, actual < step.estimatedRows { line += " (cut short)" }
@@ -87,6 +87,11 @@ public struct ExplainReport: Codable, Sendable, Equatable {
     }
 
     static func count(_ value: Double) -> String { NumberText.plain(value.rounded()) }
+
+    /// A planner cost: whole units, with one decimal below 10 (an index probe costs well under 1).
+    static func cost(_ value: Double) -> String {
+        value < 10 ? NumberText.plain((value * 10).rounded() / 10) : count(value)
+    }
 
     static func milliseconds(_ value: Double) -> String {
         value >= 100 ? "\(Int(value.rounded())) ms" : "\(NumberText.plain((value * 100).rounded() / 100)) ms"

@@ -64,15 +64,17 @@ enum QueryExplainer {
         guard let root = steps.first else { return [] }
         let childCost = Dictionary(grouping: steps.filter { $0.parent != nil }, by: { $0.parent! })
             .mapValues { $0.map(\.totalCost).reduce(0, +) }
+        // Parallel workers' times add up past the wall-clock time: shares are of the summed node times.
+        let totalTime = steps.compactMap(\.selfMs).reduce(0, +)
         let shares: [(step: ExplainReport.Step, share: Double, detail: String)] = steps.compactMap { step in
-            if let total = root.timeMs, total > 0, let own = step.selfMs {
-                let share = own / total
-                return (step, share, "\(percent(share)) of the execution time (\(ExplainReport.milliseconds(own)))")
+            if root.timeMs != nil, totalTime > 0, let own = step.selfMs {
+                let share = own / totalTime
+                return (step, share, "\(percent(share)) of the time in the plan (\(ExplainReport.milliseconds(own)))")
             }
             guard root.timeMs == nil, root.totalCost > 0 else { return nil }
             let own = max(0, step.totalCost - (childCost[step.id] ?? 0))
             let share = own / root.totalCost
-            return (step, share, "\(percent(share)) of the planned cost (\(ExplainReport.count(own)))")
+            return (step, share, "\(percent(share)) of the planned cost (\(ExplainReport.cost(own)))")
         }
         return shares.filter { $0.share >= 0.2 }.sorted { $0.share > $1.share }.prefix(3).map {
             ExplainReport.Hotspot(kind: "costly_node", node: $0.step.label, detail: $0.detail)
@@ -140,7 +142,7 @@ enum QueryExplainer {
         for suggestion in report.indexSuggestions {
             if suggestion.verified, let before = suggestion.costBefore, let after = suggestion.costAfter {
                 steps.append(
-                    "Create \(suggestion.kind) index (hypopg: planned cost \(ExplainReport.count(before)) -> \(ExplainReport.count(after))): \(suggestion.createSQL)"
+                    "Create \(suggestion.kind) index (hypopg: planned cost \(ExplainReport.cost(before)) -> \(ExplainReport.cost(after))): \(suggestion.createSQL)"
                 )
             } else {
                 steps.append(
