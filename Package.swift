@@ -60,7 +60,8 @@ let package = Package(
             resources: [.embedInCode("Resources")], swiftSettings: strictSettings),
         // Applies migration files: lint, ledger, checksums, advisory lock, one transaction per file.
         .target(
-            name: "MigrationRunner", dependencies: ["BackendCore", "PostgresClient"], swiftSettings: strictSettings),
+            name: "MigrationRunner", dependencies: ["BackendCore", "PostgresClient", "SchemaDiff"],
+            swiftSettings: strictSettings),
         // OpenAPI 3.x -> Express, Fastify or Koa TypeScript; a database -> OpenAPI + CRUD; routes -> OpenAPI.
         .target(
             name: "Scaffold",

@@ -1,6 +1,7 @@
 import BackendCore
 import Foundation
 import PostgresClient
+import SchemaDiff
 
 /// Input of `apply_migration` (schema: `schemas/apply_migration.input.json`).
 public struct ApplyRequest: Codable, Sendable, Equatable {
@@ -39,16 +40,21 @@ public struct ApplyResult: Codable, Sendable, Equatable {
         public var name: String
         public var file: String
         public var direction: String
-        /// applied, already-applied, dry-run (rolled back), not-run-in-dry-run (non-transactional), failed
+        /// applied, already-applied, dry-run (rolled back), validated-on-shadow (non-transactional, dry run),
+        /// not-run-in-dry-run (non-transactional, no shadow copy could take it), failed
         public var outcome: String
         public var durationMs: Double
         public var checksum: String
         public var statements: Int
         /// Locks the file took, seen before the dry run rolled back (`mode on relation`).
         public var locks: [String]
+        /// How a non-transactional file was checked in a dry run: on a shadow copy of the schema, and
+        /// what that copy cannot tell.
+        public var shadow: String?
 
         enum CodingKeys: String, CodingKey {
             case version, name, file, direction, outcome, durationMs = "duration_ms", checksum, statements, locks
+            case shadow
         }
     }
 
@@ -99,9 +105,8 @@ public struct MigrationRunner: Sendable {
                 }
             }
         }
-        let connection = try PostgresConnection.connect(
-            PostgresConnection.resolve(request.connection, environment: environment),
-            applicationName: "senior-backend apply_migration")
+        let url = PostgresConnection.resolve(request.connection, environment: environment)
+        let connection = try PostgresConnection.connect(url, applicationName: "senior-backend apply_migration")
         var result = ApplyResult(
             database: connection.displayName, status: .nothingToDo, dryRun: dryRun, lint: lint, steps: [], failure: nil,
             nextStep: "")
@@ -120,8 +125,13 @@ public struct MigrationRunner: Sendable {
             try connection.query("SELECT to_regclass($1) IS NOT NULL", [Self.ledgerTable]).rows.first?.first == "t"
         let applied = ledgerExists ? try appliedVersions(connection) : [:]
         if request.rollback == true {
-            return try rollback(files: files, applied: applied, dryRun: dryRun, connection: connection, result: result)
+            return try rollback(
+                files: files, applied: applied, dryRun: dryRun, url: url, connection: connection, result: result)
         }
+        // CREATE INDEX CONCURRENTLY and the like cannot run in a transaction that is rolled back: the dry
+        // run plays every pending file, in order, on a shadow copy of the schema instead.
+        let pending = files.filter { applied[$0.version] == nil }
+        let shadow = dryRun && pending.contains(where: \.nonTransactional) ? shadowRun(pending, url: url) : nil
         for file in files {
             let checksum = try self.checksum(file.text, connection)
             if let previous = applied[file.version] {
@@ -139,7 +149,8 @@ public struct MigrationRunner: Sendable {
                 continue
             }
             do {
-                let outcome = try apply(file, direction: "up", dryRun: dryRun, checksum: checksum, on: connection)
+                let outcome = try apply(
+                    file, direction: "up", dryRun: dryRun, checksum: checksum, shadow: shadow, on: connection)
                 result.steps.append(outcome)
             } catch {
                 result.status = .failed
@@ -154,7 +165,9 @@ public struct MigrationRunner: Sendable {
         result.status = ran.isEmpty ? .nothingToDo : (dryRun ? .dryRun : .applied)
         result.nextStep =
             switch result.status {
-            case .dryRun: "Dry run rolled back. Review the locks and timings, then run again with dry_run false."
+            case .dryRun:
+                "Dry run rolled back\(shadow == nil ? "" : "; non-transactional files ran on a shadow copy of the schema, without rows")."
+                    + " Review the locks and timings, then run again with dry_run false."
             case .applied: "Applied \(ran.count) migration(s); the ledger \(Self.ledgerTable) records them."
             default: "Nothing to apply: every file is in the ledger with the same checksum."
             }
@@ -164,7 +177,8 @@ public struct MigrationRunner: Sendable {
     // MARK: Steps
 
     func apply(
-        _ file: MigrationFile, direction: String, dryRun: Bool, checksum: String, on connection: PostgresConnection
+        _ file: MigrationFile, direction: String, dryRun: Bool, checksum: String, shadow: ShadowRun?,
+        on connection: PostgresConnection
     )
         throws(BackendError) -> ApplyResult.Step
     {
@@ -172,7 +186,7 @@ public struct MigrationRunner: Sendable {
         let start = ContinuousClock.now
         let setsLockTimeout = file.text.lowercased().contains("lock_timeout")
         if file.nonTransactional {
-            if dryRun { return step(file, direction, "not-run-in-dry-run", 0, checksum, []) }
+            if dryRun { return try shadowStep(file, direction: direction, checksum: checksum, shadow: shadow) }
             if !setsLockTimeout { try connection.query("SET lock_timeout = '5s'") }
             for statement in script.statements { try connection.query(statement.text) }
             try record(file, direction: direction, checksum: checksum, start: start, on: connection)
@@ -204,7 +218,7 @@ public struct MigrationRunner: Sendable {
     }
 
     func rollback(
-        files: [MigrationFile], applied: [String: String], dryRun: Bool, connection: PostgresConnection,
+        files: [MigrationFile], applied: [String: String], dryRun: Bool, url: String, connection: PostgresConnection,
         result: ApplyResult
     ) throws(BackendError) -> ApplyResult {
         var result = result
@@ -220,9 +234,11 @@ public struct MigrationRunner: Sendable {
             nonTransactional: text.contains("senior-backend: non-transactional")
                 || text.uppercased().contains("CONCURRENTLY"))
         do {
+            let shadow = dryRun && down.nonTransactional ? shadowRun([down], url: url) : nil
             result.steps.append(
                 try apply(
-                    down, direction: "down", dryRun: dryRun, checksum: applied[last.version] ?? "", on: connection))
+                    down, direction: "down", dryRun: dryRun, checksum: applied[last.version] ?? "", shadow: shadow,
+                    on: connection))
             result.status = dryRun ? .dryRun : .rolledBack
             result.nextStep =
                 dryRun ? "Dry run of the rollback rolled back." : "Rolled back \(last.version)_\(last.name)."
@@ -231,6 +247,76 @@ public struct MigrationRunner: Sendable {
             result.failure = failure(file: down.path, script: SQLScript(text), error: error)
             result.nextStep = "The rollback failed and was undone; fix \(down.path)."
         }
+        return result
+    }
+
+    // MARK: Shadow copy
+
+    /// The files of a dry run played on a shadow copy of the schema: where the run stopped, if it did.
+    struct ShadowRun {
+        /// Why no shadow copy could be made (the role needs CREATEDB, say); nil when it was.
+        var unavailable: String?
+        /// Where the copy read back different from the live schema.
+        var differences: [String] = []
+        /// Files that ran to the end, by path.
+        var passed: Set<String> = []
+        /// The file that failed, and why; later files did not run.
+        var failure: (path: String, error: BackendError)?
+    }
+
+    /// Plays `files` in order on a shadow copy of the schema, as a real run would run them.
+    func shadowRun(_ files: [MigrationFile], url: String) -> ShadowRun {
+        var run = ShadowRun()
+        do throws(BackendError) {
+            run.differences = try MigrationPlanner().withShadowCopy(of: url) { shadow throws(BackendError) in
+                for file in files {
+                    do throws(BackendError) {
+                        if file.nonTransactional {
+                            if !file.text.lowercased().contains("lock_timeout") {
+                                try shadow.query("SET lock_timeout = '5s'")
+                            }
+                            for statement in SQLScript(file.text).statements { try shadow.query(statement.text) }
+                        } else {
+                            _ = try shadow.transaction { () throws(BackendError) in
+                                try shadow.execute(script: file.text)
+                            }
+                        }
+                        run.passed.insert(file.path)
+                    } catch {
+                        run.failure = (file.path, error)
+                        return
+                    }
+                }
+            }.differences
+        } catch {
+            run.unavailable = error.message
+        }
+        return run
+    }
+
+    /// The dry-run outcome of a non-transactional file: what the shadow copy made of it.
+    func shadowStep(
+        _ file: MigrationFile, direction: String, checksum: String, shadow: ShadowRun?
+    ) throws(BackendError) -> ApplyResult.Step {
+        var result = step(file, direction, "not-run-in-dry-run", 0, checksum, [])
+        guard let shadow else { return result }
+        if let unavailable = shadow.unavailable {
+            result.shadow = "not validated: no shadow copy of the schema could be made (\(unavailable))"
+            return result
+        }
+        if let failure = shadow.failure, failure.path == file.path { throw failure.error }
+        guard shadow.passed.contains(file.path) else {
+            result.shadow =
+                "not validated: the shadow run stopped at \(shadow.failure.map { "\($0.path): \($0.error.message)" } ?? "an earlier file")"
+            return result
+        }
+        result.outcome = "validated-on-shadow"
+        let copy =
+            shadow.differences.isEmpty
+            ? "the copy read back equal to the live schema"
+            : "the copy differs from the live schema in \(shadow.differences.count) place(s): \(shadow.differences.prefix(3).joined(separator: "; "))"
+        result.shadow =
+            "ran on a shadow copy of the schema, after the pending files before it (\(copy)); the copy holds no rows, so what only live data can break (duplicates under a unique index, build time, lock waits) is not checked"
         return result
     }
 
@@ -309,7 +395,8 @@ public struct MigrationRunner: Sendable {
     ) -> ApplyResult.Step {
         .init(
             version: file.version, name: file.name, file: file.path, direction: direction, outcome: outcome,
-            durationMs: duration, checksum: checksum, statements: SQLScript(file.text).statements.count, locks: locks)
+            durationMs: duration, checksum: checksum, statements: SQLScript(file.text).statements.count, locks: locks,
+            shadow: nil)
     }
 
     func failure(file: String, script: SQLScript, error: BackendError) -> ApplyResult.Failure {

@@ -31,16 +31,31 @@ extension AnalysisResult {
                     suggestion.costBefore.map { before in
                         " cost \(Int(before)) -> \(suggestion.costAfter.map { String(Int($0)) } ?? "?")"
                     } ?? ""
-                lines.append("- \(suggestion.verified ? "verified" : "unverified")\(cost): `\(suggestion.createSQL)`")
+                lines.append(
+                    "- \(suggestion.kind), \(suggestion.verified ? "verified" : "unverified")\(cost): `\(suggestion.createSQL)`"
+                )
             }
             lines.append("")
         }
         if let explain {
+            let time = explain.executionMs.map { ", executed in \(ExplainReport.milliseconds($0)) (rolled back)" } ?? ""
             lines += [
-                "## Explain", "",
-                "Total cost \(Int(explain.totalCost))\(explain.executionMs.map { ", \($0) ms" } ?? "").", "",
+                "## Explain", "", "Total cost \(ExplainReport.count(explain.totalCost))\(time).", "", "```",
             ]
+            lines += explain.tree(limit: 500)
+            lines += ["```", ""]
             lines += explain.hotspots.map { "- \($0.kind) (\($0.node)): \($0.detail)" }
+            if !explain.hotspots.isEmpty { lines.append("") }
+            for suggestion in explain.indexSuggestions {
+                lines.append(
+                    "- \(suggestion.kind) index, \(suggestion.verified ? "verified" : "unverified"): \(suggestion.reason)"
+                )
+            }
+            lines += ["", "Next steps:", ""]
+            lines +=
+                explain.nextSteps.isEmpty
+                ? ["- Nothing to change: no node is costly for a known reason."]
+                : explain.nextSteps.enumerated().map { "\($0.offset + 1). \($0.element)" }
             lines.append("")
         }
         if !notes.isEmpty { lines += ["## Notes", ""] + notes.map { "- \($0)" } + [""] }

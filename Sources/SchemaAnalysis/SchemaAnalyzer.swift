@@ -79,6 +79,7 @@ public struct SchemaAnalyzer: Sendable {
         var suggestions: [IndexSuggestion]?
         var source: String?
         var notes: [String] = []
+        var explainAdvice: [IndexSuggestion] = []
         let catalog = try connection.transaction(readOnly: true, rollback: true) { () throws(BackendError) in
             try connection.query("SET LOCAL statement_timeout = \(timeout)")
             let catalog = try CatalogSnapshot.load(from: connection)
@@ -95,10 +96,27 @@ public struct SchemaAnalyzer: Sendable {
                 suggestions = advice.suggestions
                 notes += advice.notes
             }
+            // The explained query gets its own index advice, weighed the same way.
+            if let sql = request.explain {
+                let advice = try IndexAdvisor.suggest(
+                    queries: [IndexAdvisor.query(sql)], catalog: catalog, connection: connection)
+                explainAdvice = advice.suggestions
+                notes += advice.notes.filter { !notes.contains($0) }
+            }
             return catalog
         }
         let explain = try request.explain.map { sql throws(BackendError) in
-            try QueryExplainer.explain(sql, analyze: request.explainAnalyze == true, on: connection, timeoutMs: timeout)
+            var report = try QueryExplainer.explain(
+                sql, analyze: request.explainAnalyze == true, on: connection, timeoutMs: timeout)
+            report.indexSuggestions = explainAdvice
+            report.nextSteps = QueryExplainer.nextSteps(
+                report, hypopgInstalled: catalog.extensions.contains("hypopg"))
+            return report
+        }
+        if checks.contains(where: { ["never_vacuumed", "never_analyzed"].contains($0.id) }),
+            let pending = MaintenanceChecks.pending(catalog)
+        {
+            notes.append(pending)
         }
         let findings = checks.flatMap { $0.run(catalog) }.sorted {
             ($0.severity, $1.check, $1.object) > ($1.severity, $0.check, $0.object)
@@ -169,8 +187,9 @@ public struct SchemaAnalyzer: Sendable {
 }
 
 extension AnalysisResult {
-    /// The digest: counts by severity, the worst findings, the next step.
+    /// The digest: the explained plan when there is one, else counts by severity and the worst findings.
     public var digest: Digest {
+        if let explain { return explainDigest(explain) }
         let counts = Dictionary(grouping: findings, by: \.severity).mapValues(\.count)
         var digest = Digest(
             "\(findings.count) finding(s) in \(database): \(counts[.critical] ?? 0) critical, \(counts[.warning] ?? 0) warning, \(counts[.info] ?? 0) info"
@@ -188,13 +207,6 @@ extension AnalysisResult {
                 "Index advice (\(workloadSource ?? "none")): \(indexSuggestions.count) suggestion(s), \(verified) verified with hypopg"
                     + (indexSuggestions.first.map { "; first: \($0.createSQL)" } ?? ""))
         }
-        if let explain {
-            digest.bullet(
-                "Explain: cost \(Int(explain.totalCost))\(explain.executionMs.map { ", \($0) ms" } ?? ""); "
-                    + (explain.hotspots.isEmpty
-                        ? "no costly node"
-                        : explain.hotspots.prefix(3).map { "\($0.kind) (\($0.node))" }.joined(separator: ", ")))
-        }
         if !files.isEmpty {
             digest.bullet("Wrote \(files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")).")
         }
@@ -202,6 +214,36 @@ extension AnalysisResult {
             findings.isEmpty
                 ? "Nothing to fix. Re-run after the next schema change."
                 : "Review the fix_sql of each finding (critical first); apply it through a migration, and keep undo_sql beside it."
+        )
+        return digest
+    }
+
+    /// The plan as a condensed tree, the costly nodes, and the change to make first.
+    func explainDigest(_ explain: ExplainReport) -> Digest {
+        let time =
+            explain.executionMs.map { ", \(ExplainReport.milliseconds($0)) (run and rolled back)" } ?? " (not run)"
+        var digest = Digest(
+            "Plan of \(explain.query.prefix(80)): cost \(ExplainReport.count(explain.totalCost))\(time)")
+        digest.add("```")
+        for line in explain.tree(limit: 10) { digest.add(line) }
+        digest.add("```")
+        let costly = explain.hotspots.filter { $0.kind == "costly_node" }
+        if !costly.isEmpty {
+            digest.bullet("Costly: " + costly.map { "\($0.node), \($0.detail)" }.joined(separator: "; "))
+        }
+        let other = explain.hotspots.filter { $0.kind != "costly_node" }
+        if !other.isEmpty {
+            digest.bullet("Hotspots: " + other.prefix(3).map { "\($0.kind) (\($0.node))" }.joined(separator: ", "))
+        }
+        if checksRun > 0 {
+            let critical = findings.filter { $0.severity == .critical }.count
+            digest.bullet(
+                "Schema checks: \(findings.count) finding(s), \(critical) critical, in the structured result.")
+        }
+        for step in explain.nextSteps.dropFirst().prefix(1) { digest.bullet("Then: \(step)") }
+        digest.next(
+            explain.nextSteps.first
+                ?? "Nothing to change: no node is costly for a known reason (no big sequential scan, misestimate or spill)."
         )
         return digest
     }

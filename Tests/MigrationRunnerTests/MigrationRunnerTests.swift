@@ -167,3 +167,95 @@ import Testing
         #expect(error?.message.contains("another migration runner holds the lock") == true)
     }
 }
+
+/// The dry run of a non-transactional file: played on a shadow copy of the schema, never on the database.
+@Suite final class ShadowDryRunTests {
+    let folder: String
+
+    init() throws {
+        folder = NSTemporaryDirectory() + "shadow-migrations-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: folder) }
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        let label: String
+        /// File name -> contents, run in name order.
+        let files: [(String, String)]
+        let outcomes: [String]
+        /// Part of the failure message, when the run must fail.
+        let failure: String?
+        var testDescription: String { label }
+    }
+
+    static let cases = [
+        Case(
+            label: "an index on an existing table",
+            files: [("20260101000000_index.up.sql", "CREATE INDEX CONCURRENTLY t_x_idx ON t (x);")],
+            outcomes: ["validated-on-shadow"], failure: nil),
+        Case(
+            label: "an index on a table an earlier pending file creates",
+            files: [
+                ("20260101000000_table.up.sql", "CREATE TABLE u (id bigint PRIMARY KEY, y int);"),
+                ("20260102000000_index.up.sql", "CREATE INDEX CONCURRENTLY u_y_idx ON u (y);"),
+            ],
+            outcomes: ["dry-run", "validated-on-shadow"], failure: nil),
+        Case(
+            label: "an index on a column that does not exist",
+            files: [("20260101000000_index.up.sql", "CREATE INDEX CONCURRENTLY t_z_idx ON t (z);")],
+            outcomes: ["failed"], failure: "column \"z\" does not exist"),
+    ]
+
+    @Test(arguments: cases)
+    func nonTransactionalFilesAreValidatedOnAShadowCopy(_ example: Case) throws {
+        let database = try TestDatabase("shadow_dry_run", script: "CREATE TABLE t (id bigint PRIMARY KEY, x int);")
+        defer { database.drop() }
+        for (name, text) in example.files {
+            try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8)
+        }
+        let before = try MigrationRunnerTests.catalogHash(database.url)
+        var request = ApplyRequest(files: [folder], connection: database.url)
+        request.dryRun = true
+        request.allowLintErrors = true
+        let result = try MigrationRunner(environment: [:]).run(request)
+        #expect(result.steps.map(\.outcome) == example.outcomes, "\(String(describing: result.failure))")
+        #expect(try MigrationRunnerTests.catalogHash(database.url) == before)
+        if let failure = example.failure {
+            #expect(result.status == .failed)
+            #expect(result.failure?.message.contains(failure) == true, "\(String(describing: result.failure))")
+        } else {
+            #expect(result.status == .dryRun)
+            let step = try #require(result.steps.last)
+            #expect(step.shadow?.contains("ran on a shadow copy of the schema") == true, "\(step)")
+            #expect(step.shadow?.contains("the copy holds no rows") == true)
+            #expect(result.nextStep.contains("shadow copy"))
+            #expect(result.digest.render().contains("validated-on-shadow"))
+        }
+    }
+
+    @Test func withoutTheRightToCreateAShadowTheFileIsNotRunAndTheResultSaysWhy() throws {
+        let database = try TestDatabase("shadow_refused", script: "CREATE TABLE t (id bigint PRIMARY KEY, x int);")
+        defer { database.drop() }
+        try "CREATE INDEX CONCURRENTLY t_x_idx ON t (x);".write(
+            toFile: folder + "/20260101000000_index.up.sql", atomically: true, encoding: .utf8)
+        let admin = try PostgresConnection.connect(database.url)
+        let role = "r_\(UUID().uuidString.prefix(8).lowercased())"
+        try admin.query("CREATE ROLE \(role) LOGIN PASSWORD 'role-pass-123' NOCREATEDB")
+        try admin.query("GRANT ALL ON SCHEMA public TO \(role)")
+        try admin.query("ALTER TABLE t OWNER TO \(role)")
+        defer {
+            _ = try? admin.query("DROP OWNED BY \(role)")
+            _ = try? admin.query("DROP ROLE \(role)")
+        }
+        let password = database.url.components(separatedBy: "@")[0].components(separatedBy: ":").last ?? ""
+        var request = ApplyRequest(
+            files: [folder],
+            connection: database.url.replacingOccurrences(of: "postgres:\(password)@", with: "\(role):role-pass-123@"))
+        request.dryRun = true
+        let result = try MigrationRunner(environment: [:]).run(request)
+        let step = try #require(result.steps.first)
+        #expect(step.outcome == "not-run-in-dry-run")
+        #expect(step.shadow?.contains("CREATEDB") == true, "\(String(describing: step.shadow))")
+    }
+}

@@ -14,19 +14,23 @@ extension CatalogSnapshot {
         "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '\(catalog)'::regclass AND d.objid = \(oidColumn) AND d.deptype = 'e')"
     }
 
-    static let tablesQuery = """
-        SELECT c.oid::text, n.nspname, c.relname,
-               coalesce(s.n_live_tup, 0), coalesce(s.n_dead_tup, 0), greatest(c.reltuples, 0),
-               pg_total_relation_size(c.oid), coalesce(s.seq_scan, 0), coalesce(s.idx_scan, 0),
-               coalesce(s.n_tup_ins, 0), coalesce(s.n_tup_upd, 0), coalesce(s.n_tup_del, 0),
-               (s.last_vacuum IS NOT NULL OR s.last_autovacuum IS NOT NULL),
-               (s.last_analyze IS NOT NULL OR s.last_autoanalyze IS NOT NULL),
-               c.relispartition
-        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
-        WHERE c.relkind IN ('r', 'p') AND \(systemSchemaFilter) AND \(notExtensionMember("c.oid"))
-        ORDER BY n.nspname, c.relname
-        """
+    static func tablesQuery(serverVersion: Int) -> String {
+        // `n_ins_since_vacuum` (the insert trigger of autovacuum) exists from PostgreSQL 13.
+        let insertsSinceVacuum = serverVersion >= 130000 ? "coalesce(s.n_ins_since_vacuum, 0)" : "0"
+        return """
+            SELECT c.oid::text, n.nspname, c.relname,
+                   coalesce(s.n_live_tup, 0), coalesce(s.n_dead_tup, 0), greatest(c.reltuples, 0),
+                   pg_total_relation_size(c.oid), coalesce(s.seq_scan, 0), coalesce(s.idx_scan, 0),
+                   coalesce(s.n_tup_ins, 0), coalesce(s.n_tup_upd, 0), coalesce(s.n_tup_del, 0),
+                   (s.last_vacuum IS NOT NULL OR s.last_autovacuum IS NOT NULL),
+                   (s.last_analyze IS NOT NULL OR s.last_autoanalyze IS NOT NULL),
+                   c.relispartition, \(insertsSinceVacuum), coalesce(s.n_mod_since_analyze, 0), c.reloptions::text
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
+            WHERE c.relkind IN ('r', 'p') AND \(systemSchemaFilter) AND \(notExtensionMember("c.oid"))
+            ORDER BY n.nspname, c.relname
+            """
+    }
 
     static let columnsQuery = """
         SELECT a.attrelid::text, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), t.typname,
@@ -89,18 +93,24 @@ extension CatalogSnapshot {
 
     static let databaseQuery = """
         SELECT coalesce(d.blks_hit, 0), coalesce(d.blks_read, 0), d.stats_reset::text,
-               (SELECT coalesce(string_agg(extname, ',' ORDER BY extname), '') FROM pg_extension)
+               (SELECT coalesce(string_agg(extname, ',' ORDER BY extname), '') FROM pg_extension),
+               (SELECT string_agg(name || '=' || setting, ',') FROM pg_settings WHERE name IN (\(
+                   Autovacuum.settingNames.map { "'\($0)'" }.joined(separator: ", ")))),
+               (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum launcher'),
+               pg_is_in_recovery()
         FROM pg_stat_database d WHERE d.datname = current_database()
         """
 
     /// Loads the snapshot with seven queries, however many objects the schema holds.
     public static func load(from connection: PostgresConnection) throws(BackendError) -> CatalogSnapshot {
-        let tables = try connection.query(tablesQuery).rows.map { row in
+        let tables = try connection.query(tablesQuery(serverVersion: connection.serverVersion)).rows.map { row in
             Table(
                 oid: row[0]!, schema: row[1]!, name: row[2]!, liveRows: number(row[3]), deadRows: number(row[4]),
                 estimatedRows: number(row[5]), bytes: number(row[6]), sequentialScans: number(row[7]),
                 indexScans: number(row[8]), inserts: number(row[9]), updates: number(row[10]), deletes: number(row[11]),
-                everVacuumed: row[12] == "t", everAnalyzed: row[13] == "t", isPartition: row[14] == "t")
+                everVacuumed: row[12] == "t", everAnalyzed: row[13] == "t", isPartition: row[14] == "t",
+                insertsSinceVacuum: number(row[15]), changesSinceAnalyze: number(row[16]),
+                options: options(row[17]))
         }
         let columns = try connection.query(columnsQuery).rows.map { row in
             Column(
@@ -136,10 +146,25 @@ extension CatalogSnapshot {
             extensions: (database.count > 3 ? database[3] ?? "" : "").split(separator: ",").map(String.init),
             cacheHits: database.isEmpty ? 0 : number(database[0]),
             cacheReads: database.count > 1 ? number(database[1]) : 0,
-            statsReset: database.count > 2 ? database[2] : nil, queryCount: 6)
+            statsReset: database.count > 2 ? database[2] : nil,
+            autovacuum: Autovacuum(
+                settings: database.count > 4 ? database[4] : nil,
+                launcherRunning: database.count > 5 && number(database[5]) > 0,
+                inRecovery: database.count > 6 && database[6] == "t"),
+            queryCount: 6)
     }
 
     static func number(_ text: String?) -> Double { text.flatMap(Double.init) ?? 0 }
+
+    /// `{autovacuum_enabled=false,fillfactor=90}` as a dictionary.
+    static func options(_ text: String?) -> [String: String] {
+        var options: [String: String] = [:]
+        for item in (text ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: ",") {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            if parts.count == 2 { options[parts[0]] = parts[1] }
+        }
+        return options
+    }
 
     static func intArray(_ text: String?) -> [Int] {
         (text ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: ",").compactMap {

@@ -20,6 +20,12 @@ public struct CatalogSnapshot: Sendable {
         public let everVacuumed: Bool
         public let everAnalyzed: Bool
         public let isPartition: Bool
+        /// Rows inserted since the last vacuum (autovacuum's insert trigger).
+        public let insertsSinceVacuum: Double
+        /// Rows changed since the last analyze (autovacuum's analyze trigger).
+        public let changesSinceAnalyze: Double
+        /// Storage parameters (`WITH (autovacuum_enabled = false)`).
+        public let options: [String: String]
         public var qualifiedName: String { "\(quoteIdentifier(schema)).\(quoteIdentifier(name))" }
     }
 
@@ -97,6 +103,7 @@ public struct CatalogSnapshot: Sendable {
     public var cacheHits: Double
     public var cacheReads: Double
     public var statsReset: String?
+    public var autovacuum: Autovacuum
     /// How many catalog queries built this snapshot (constant by design).
     public var queryCount: Int
 
@@ -114,7 +121,7 @@ public struct CatalogSnapshot: Sendable {
     init(
         serverVersion: Int, tables: [Table], columns: [Column], indexes: [Index], constraints: [Constraint],
         sequences: [Sequence], extensions: [String], cacheHits: Double, cacheReads: Double, statsReset: String?,
-        queryCount: Int
+        autovacuum: Autovacuum, queryCount: Int
     ) {
         self.serverVersion = serverVersion
         self.tables = tables
@@ -126,6 +133,7 @@ public struct CatalogSnapshot: Sendable {
         self.cacheHits = cacheHits
         self.cacheReads = cacheReads
         self.statsReset = statsReset
+        self.autovacuum = autovacuum
         self.queryCount = queryCount
         tablesByOid = Dictionary(tables.map { ($0.oid, $0) }, uniquingKeysWith: { first, _ in first })
         columnsByTable = Dictionary(grouping: columns, by: \.tableOid)

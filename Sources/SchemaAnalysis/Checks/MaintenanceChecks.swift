@@ -1,3 +1,5 @@
+import BackendCore
+
 /// Vacuum, analyse, bloat, cache and overflow: what the statistics say about upkeep.
 enum MaintenanceChecks {
     static let all: [SchemaCheck] = [
@@ -103,7 +105,13 @@ enum MaintenanceChecks {
     ) { catalog in
         catalog.tables.compactMap { table in
             let total = table.liveRows + table.deadRows
-            guard table.deadRows >= 10_000, total > 0 else { return nil }
+            guard table.deadRows >= 10_000, total > 0, !catalog.autovacuum.inRecovery else { return nil }
+            // A table never vacuumed that autovacuum is free to take is waiting for its first visit.
+            if !table.everVacuumed, catalog.autovacuum.vacuumDue(table) != nil,
+                catalog.autovacuum.obstacle(table) == nil
+            {
+                return nil
+            }
             let dead = table.deadRows / total
             guard dead > 0.2 else { return nil }
             let name = table.qualifiedName
@@ -129,20 +137,27 @@ enum MaintenanceChecks {
 
     static let neverVacuumed = SchemaCheck(
         id: "never_vacuumed",
-        summary: "A table of at least 1,000 live rows with no VACUUM or autovacuum on record."
+        summary:
+            "A table of at least 1,000 live rows, past autovacuum's vacuum trigger, never vacuumed, that autovacuum cannot take (off for the server or the table, or no launcher)."
     ) { catalog in
-        catalog.tables.filter { !$0.everVacuumed && $0.liveRows >= 1_000 }.map { table in
+        let autovacuum = catalog.autovacuum
+        guard !autovacuum.inRecovery else { return [] }
+        return catalog.tables.compactMap { table in
+            guard !table.everVacuumed, table.liveRows >= 1_000, let due = autovacuum.vacuumDue(table),
+                let obstacle = autovacuum.obstacle(table)
+            else { return nil }
             let name = table.qualifiedName
             return Finding(
                 check: "never_vacuumed", severity: .warning, object: name,
                 message:
-                    "\(name) has \(wholeNumber(table.liveRows)) live rows and no VACUUM or autovacuum on record since its statistics were last reset: its visibility map is unset (index-only scans read the heap), its rows are unfrozen (an anti-wraparound vacuum will come at a time of its own choosing), and any dead rows stay. Check that autovacuum is on and not disabled for the table.",
+                    "\(name) has \(wholeNumber(table.liveRows)) live rows and \(wholeNumber(table.deadRows)) dead rows and no VACUUM or autovacuum on record since its statistics were last reset. It is past autovacuum's trigger (\(due)), and \(autovacuum.promise), but \(obstacle). Meanwhile its dead rows stay, its visibility map is unset (index-only scans read the heap), and its rows are unfrozen (an anti-wraparound vacuum will come at a time of its own choosing).",
                 evidence: [
                     "live_rows": table.liveRows, "dead_rows": table.deadRows, "inserts": table.inserts,
-                    "updates": table.updates, "deletes": table.deletes,
+                    "inserts_since_vacuum": table.insertsSinceVacuum, "updates": table.updates,
+                    "deletes": table.deletes, "autovacuum_naptime_s": autovacuum.naptimeSeconds,
                 ],
                 fixSQL: """
-                    VACUUM \(name);
+                    VACUUM (ANALYZE) \(name);
                     -- If autovacuum is disabled for it: ALTER TABLE \(name) RESET (autovacuum_enabled);
                     """,
                 undoSQL: "-- VACUUM changes no data and needs no undo.")
@@ -151,21 +166,45 @@ enum MaintenanceChecks {
 
     static let neverAnalyzed = SchemaCheck(
         id: "never_analyzed",
-        summary: "A table of at least 1,000 live rows never analysed: the planner guesses its row counts."
+        summary:
+            "A table of at least 1,000 live rows, past autovacuum's analyze trigger, never analysed, that autovacuum cannot take: the planner guesses its row counts."
     ) { catalog in
-        catalog.tables.filter { !$0.everAnalyzed && $0.liveRows >= 1_000 }.map { table in
+        let autovacuum = catalog.autovacuum
+        guard !autovacuum.inRecovery else { return [] }
+        return catalog.tables.compactMap { table in
+            guard !table.everAnalyzed, table.liveRows >= 1_000, let due = autovacuum.analyzeDue(table),
+                let obstacle = autovacuum.obstacle(table)
+            else { return nil }
             let name = table.qualifiedName
             return Finding(
                 check: "never_analyzed", severity: .warning, object: name,
                 message:
-                    "\(name) has \(wholeNumber(table.liveRows)) live rows and no ANALYZE or autoanalyze on record since its statistics were last reset: without column statistics the planner guesses selectivities and may pick bad joins and scans.",
+                    "\(name) has \(wholeNumber(table.liveRows)) live rows and no ANALYZE or autoanalyze on record since its statistics were last reset. It is past autovacuum's analyze trigger (\(due)), and \(autovacuum.promise), but \(obstacle). Without column statistics the planner guesses selectivities and may pick bad joins and scans.",
                 evidence: [
                     "live_rows": table.liveRows, "estimated_rows": table.estimatedRows, "inserts": table.inserts,
-                    "updates": table.updates, "deletes": table.deletes,
+                    "changes_since_analyze": table.changesSinceAnalyze, "updates": table.updates,
+                    "deletes": table.deletes, "autovacuum_naptime_s": autovacuum.naptimeSeconds,
                 ],
                 fixSQL: "ANALYZE \(name);",
                 undoSQL: "-- ANALYZE only refreshes planner statistics and needs no undo.")
         }
+    }
+
+    /// Tables past a trigger that autovacuum is free to take on its next visit: not findings, but
+    /// named so that a re-run after a couple of naptimes can confirm they were taken.
+    static func pending(_ catalog: CatalogSnapshot) -> String? {
+        let autovacuum = catalog.autovacuum
+        guard !autovacuum.inRecovery else { return nil }
+        let waiting = catalog.tables.filter { table in
+            autovacuum.obstacle(table) == nil && table.liveRows >= 1_000
+                && ((!table.everVacuumed && autovacuum.vacuumDue(table) != nil)
+                    || (!table.everAnalyzed && autovacuum.analyzeDue(table) != nil))
+        }
+        guard !waiting.isEmpty else { return nil }
+        let names = waiting.prefix(5).map(\.qualifiedName).joined(separator: ", ")
+        let more = waiting.count > 5 ? " and \(waiting.count - 5) more" : ""
+        return
+            "\(waiting.count) table(s) never vacuumed or analysed are past autovacuum's trigger but not reported (\(names)\(more)): \(autovacuum.promise), so they are due within about \(NumberText.plain(autovacuum.naptimeSeconds * 2)) s; re-run after that if they should be checked."
     }
 
     static let lowCacheHitRatio = SchemaCheck(
