@@ -74,7 +74,8 @@ func bytes(hex: String) -> [UInt8] {
         "Malformed frames are clear errors, never a crash or a huge allocation",
         arguments: [
             ([], "ends in the middle"),
-            ([0x93, 0xA1, 0x61], "ends in the middle"),
+            ([0x92, 0xA1, 0x61], "ends in the middle"),
+            ([0x93, 0xA1, 0x61], "longer than the message"),
             ([0xC1], "not a MessagePack type code"),
             ([0xDD, 0xFF, 0xFF, 0xFF, 0xFF], "longer than the message"),
             ([0xDF, 0x7F, 0xFF, 0xFF, 0xFF, 0x00], "longer than the message"),
@@ -97,7 +98,6 @@ func bytes(hex: String) -> [UInt8] {
             ([0xC1], "not valid MessagePack"),
             (MessagePack.string("hello").encoded(), "not [type, data, node_id]"),
             (MessagePack.array([.uint(1), .nil_, .string("x")]).encoded(), "not [type, data, node_id]"),
-            ([UInt8](repeating: 0, count: LocustMessage.maxBytes + 1), "over the limit of 4 MiB"),
         ] as [([UInt8], String)])
     func notLocust(frame: [UInt8], reason: String) {
         #expect {
@@ -105,6 +105,15 @@ func bytes(hex: String) -> [UInt8] {
         } throws: { error in
             guard let error = error as? BackendError else { return false }
             return error.message.contains(reason) && error.message.contains("Locust master")
+        }
+    }
+
+    @Test("A frame over 4 MiB is refused before it is decoded")
+    func oversized() {
+        #expect {
+            try LocustMessage.decode([UInt8](repeating: 0x90, count: LocustMessage.maxBytes + 1))
+        } throws: { error in
+            (error as? BackendError)?.message.contains("over the limit of 4 MiB") == true
         }
     }
 }

@@ -106,11 +106,13 @@ def processes():
 
 def start_master(processes, plugin, tmp_path, nginx_port, run_time="4s", users=4, workers=2, extra=()):
     port = free_port()
-    # Locust rewrites its CSV every second until it exits; every 0.1 s here, so that the file also holds the
-    # workers' final reports, which come in the half second the master waits after `quit`.
-    interval = tmp_path / "csv_interval.py"
-    interval.write_text("import locust.stats\n\nlocust.stats.CSV_STATS_INTERVAL_SEC = 0.1\n")
-    command = [LOCUST, "-f", f"{plugin},{interval}", "--master", "--headless", "--master-bind-host", "127.0.0.1",
+    # The plugin beside a locustfile of ours, as users combine them. Locust rewrites its CSV every second until
+    # it exits; every 0.1 s here, so that the file also holds the workers' final reports, which come in the half
+    # second the master waits after `quit`.
+    locustfile = plugin.parent / "locustfile.py"
+    locustfile.write_text("import locust.stats\nfrom senior_backend_locust import *  # noqa: F401,F403\n\n"
+                          "locust.stats.CSV_STATS_INTERVAL_SEC = 0.1\n")
+    command = [LOCUST, "-f", str(locustfile), "--master", "--headless", "--master-bind-host", "127.0.0.1",
                "--master-bind-port", str(port), "--expect-workers", str(workers), "-u", str(users), "-r", "100",
                "--host", f"http://127.0.0.1:{nginx_port}/index.html", "--csv", str(tmp_path / "run"),
                "--senior-backend-report", str(tmp_path / "report"), "--only-summary", *extra]

@@ -7,12 +7,13 @@ Run the master with this file (alone, or beside your own locustfile):
 
 and each worker with `senior-backend load-test --locust-master MASTER_HOST`. Locust's own statistics keep
 response times in buckets of about two significant digits; each senior-backend worker also sends its
-HdrHistogram (message `senior_backend_hdr`, three significant digits, in microseconds) with every stats
-report. This plugin merges them and, when the master quits, writes `load-test.json` and `load-test.html`
+HdrHistogram (three significant digits, in microseconds) inside every stats report, under the key
+`senior_backend_hdr` (one message: the master takes the histogram and its own counts of the same requests
+together or not at all). This plugin merges them and, when the master quits, writes `load-test.json` and `load-test.html`
 to the --senior-backend-report folder: the report a single-machine `senior-backend load-test` writes, the
 histogram merged exactly, with a row per worker.
 
-Histogram message (`data`): "buckets" is a list of [lowest, highest, count], each bucket holding the values
+Histogram entry: "buckets" is a list of [lowest, highest, count], each bucket holding the values
 lowest..highest microseconds; "min" and "max" are the exact extremes; histograms of the same format merge
 by adding the counts of equal buckets. Percentiles follow HdrHistogram's valueAtPercentile.
 """
@@ -28,7 +29,7 @@ import time
 from locust import User, constant, events, task
 from locust.runners import MasterRunner
 
-MESSAGE_TYPE = "senior_backend_hdr"
+HISTOGRAM_KEY = "senior_backend_hdr"
 FORMAT = "senior-backend-hdr/1"
 
 
@@ -179,18 +180,21 @@ def _arguments(parser):
 
 
 @events.init.add_listener
-def _register(environment, **_kwargs):
+def _remember(environment, **_kwargs):
     state["environment"] = environment
-    if isinstance(environment.runner, MasterRunner):
-        environment.runner.register_message(MESSAGE_TYPE, _on_histogram)
 
 
-def _on_histogram(environment, msg, **_kwargs):
+@events.worker_report.add_listener
+def _on_report(client_id, data, **_kwargs):
+    """Every stats report a worker sends the master; those of senior-backend workers carry a histogram."""
+    histogram = data.get(HISTOGRAM_KEY)
+    if histogram is None:
+        return
     try:
-        workers.setdefault(msg.node_id, Tally(msg.node_id)).add(msg.data)
-    except (KeyError, TypeError, ValueError) as error:
+        workers.setdefault(client_id, Tally(client_id)).add(histogram)
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
         state["rejected"] += 1
-        print(f"senior-backend: a histogram from {msg.node_id} was malformed and left out: {error!r}")
+        print(f"senior-backend: a histogram from {client_id} was malformed and left out: {error!r}")
 
 
 def report() -> dict:

@@ -21,7 +21,7 @@ public struct LocustWorkerResult: Codable, Sendable {
     public var spawns: Int
     /// Every response and error of the whole time, as a single-machine run reports them (no timeline).
     public var metrics: LoadTestResult.Metrics
-    /// The whole latency histogram, in the format of the `senior_backend_hdr` message.
+    /// The whole latency histogram, in the format of the `senior_backend_hdr` entry of our stats messages.
     public var histogram: HistogramExport
     public var nextStep: String
 

@@ -13,7 +13,7 @@ public final class StopSignal: Sendable {
 
 /// Our load engine as a worker of a Locust master (`locust/runners.py`, `WorkerRunner`): `client_ready`, then
 /// `spawn` (users become connections of the closed model), `stop`, `quit`, `reconnect`, heartbeats both ways,
-/// and a `stats` message every 3 s in Locust's format followed by our exact histogram.
+/// and a `stats` message every 3 s in Locust's format, our exact histogram inside.
 ///
 /// One thread runs the protocol (ZeroMQ sockets are single-threaded); the traffic runs on the engine's loops.
 /// `@unchecked Sendable`: it is made on one thread and handed to the protocol thread, which alone uses it.
@@ -369,8 +369,12 @@ public final class LocustWorkerSession: @unchecked Sendable {
             send("stats", LocustReport.emptyStats(userClassesCount: userClassesCount))
             return
         }
-        send("stats", report.stats(interval, from: start, to: now, userClassesCount: userClassesCount))
-        send(LocustReport.histogramMessageType, report.histogram(interval, from: start, to: now))
+        var data = report.stats(interval, from: start, to: now, userClassesCount: userClassesCount)
+        if case .map(var pairs) = data {
+            pairs.append((.string(LocustReport.histogramKey), report.histogram(interval, from: start, to: now)))
+            data = .map(pairs)
+        }
+        send("stats", data)
         requestsReported += interval.responses + interval.errors.total
         total.add(interval)
         if final { state = "stopped" }
