@@ -55,11 +55,11 @@ import Testing
         let digest = result.digest.render()
         #expect(digest.contains("set: AUTH_BEARER_AUTH_JWKS_URL or AUTH_BEARER_AUTH_PUBLIC_KEY; AUTH_PARTNER_KEY_KEYS"))
         let operations = try String(contentsOfFile: output + "/src/generated/operations.ts", encoding: .utf8)
-        #expect(operations.contains(#""rateLimit": {"#) && operations.contains(#""windowSeconds": 60"#))
+        #expect(operations.contains("rateLimit: { max: 5, windowSeconds: 60 },"))
         #expect(operations.contains("auth: Principal;"))
         #expect(operations.contains("auth: null;"))
         let security = try String(contentsOfFile: output + "/src/generated/security.ts", encoding: .utf8)
-        #expect(security.contains(#""env": "AUTH_PARTNER_KEY""#) && security.contains(#""verifier": "jwt""#))
+        #expect(security.contains(#"env: "AUTH_PARTNER_KEY""#) && security.contains(#"verifier: "jwt""#))
         let readme = try String(contentsOfFile: output + "/README.md", encoding: .utf8)
         for variable in [
             "AUTH_BEARER_AUTH_JWKS_URL", "AUTH_BEARER_AUTH_PUBLIC_KEY", "AUTH_BEARER_AUTH_ALGORITHMS",

@@ -133,7 +133,9 @@ def install_security_hooks(project: pathlib.Path, hooks: dict[str, str]) -> None
     text = app.read_text()
     for name, credential in hooks.items():
         commented = f"  // {json.dumps(name)}: async (credential, context) => null,"
-        hook = f"  {json.dumps(name)}: async (credential) => (credential === {json.dumps(credential)} ? {{ user: \"tester\" }} : null),"
+        # The test's principal holds whatever scopes the operation asks for: schemathesis sends no real tokens.
+        hook = (f"  {json.dumps(name)}: async (credential, context) => (credential === {json.dumps(credential)} ? "
+                f"{{ scheme: {json.dumps(name)}, subject: \"tester\", scopes: context.scopes, claims: {{}} }} : null),")
         assert commented in text, (name, text)
         text = text.replace(commented, hook)
     app.write_text(text)

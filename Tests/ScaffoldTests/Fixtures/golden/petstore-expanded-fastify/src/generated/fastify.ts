@@ -5,7 +5,8 @@ import { operations, type Handlers, type OperationSpec, type RequestInput } from
 import type * as Operations from "./operations";
 import { errorBody, requestIdOf, type ErrorFormat, type ErrorSpec, type FieldError, type HandlerResult } from "./runtime";
 import { components } from "./schemas";
-import { authenticate, type RequestView, type SecurityHooks } from "./security";
+import { authenticate, type Principal, type RequestView, type SecurityHooks } from "./security";
+import { accessLogLine, drainOnSignal, host, type RateLimiter, type Readiness } from "./hardening";
 import { acceptsMediaType, formBody, isFormBody, parseUrlEncoded } from "./forms";
 import { coerce, parseCookies, queryValue, validate, type JsonSchema, type ParameterSpec } from "./validation";
 
@@ -27,6 +28,61 @@ const calls: Record<string, Call> = {
 export interface AdapterOptions {
   security: SecurityHooks;
   errorFormat?: ErrorFormat;
+  /** Counts requests per client (principal, else address); none: no limit. */
+  rateLimiter?: RateLimiter;
+}
+
+// Per-request state kept beside the request object.
+const started = new WeakMap<FastifyRequest, number>();
+const principals = new WeakMap<FastifyRequest, Principal>();
+
+/**
+ * App-wide hooks: the request id (`X-Request-Id` when well-formed, else a UUID) and `headers` (see
+ * `defaultSecurityHeaders`; an empty value drops one) on every response, one JSON access-log line per
+ * request on stdout (no query string, no header values); `/healthz` and `/readyz` outside the base path.
+ */
+export function harden(app: FastifyInstance, headers: Readonly<Record<string, string>>, readiness: Readiness, options: { log?: (line: string) => void } = {}): void {
+  const log = options.log ?? ((line: string) => host.process.stdout.write(line + "\n"));
+  const present = Object.entries(headers).filter(([, value]) => value !== "");
+  app.addHook("onRequest", async (request, reply) => {
+    started.set(request, Date.now());
+    reply.header("X-Request-Id", idOf(request));
+    for (const [name, value] of present) reply.header(name, value);
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    const principal = principals.get(request);
+    log(
+      accessLogLine({
+        requestId: idOf(request),
+        method: request.method,
+        path: request.url.split("?")[0],
+        status: reply.statusCode,
+        durationMs: Date.now() - (started.get(request) ?? Date.now()),
+        client: request.ip,
+        ...(principal === undefined ? {} : { principal: `${principal.scheme}:${principal.subject}` }),
+      }),
+    );
+  });
+  app.get("/healthz", async (_request, reply) => reply.code(200).send({ status: "ok" }));
+  app.get("/readyz", async (_request, reply) => reply.code(readiness.ready ? 200 : 503).send({ status: readiness.ready ? "ready" : "draining" }));
+}
+
+/** Listens on `port` at `address`, and drains on SIGTERM or SIGINT (`drainOnSignal`). */
+export function serve(app: FastifyInstance, readiness: Readiness, port: number, address: string, drainSeconds: number): void {
+  app.listen({ port, host: address }).then(
+    () => {
+      host.console.log(JSON.stringify({ level: "info", msg: `listening on http://${address}:${port}` }));
+      drainOnSignal(
+        { close: (done) => void app.close().then(done), closeIdleConnections: () => app.server.closeIdleConnections(), closeAllConnections: () => app.server.closeAllConnections() },
+        readiness,
+        drainSeconds,
+      );
+    },
+    (error: unknown) => {
+      host.console.error(JSON.stringify({ level: "error", msg: `cannot listen on ${address}:${port}: ${String(error)}` }));
+      host.process.exit(1);
+    },
+  );
 }
 
 /**
@@ -119,9 +175,16 @@ function viewOf(request: FastifyRequest): RequestView {
   return { headers: request.headers, query: request.query as Record<string, unknown>, raw: request };
 }
 
+const requestIds = new WeakMap<FastifyRequest, string>();
+
+/** The request's id, made once: the caller's `X-Request-Id` when well-formed, else a UUID. */
 function idOf(request: FastifyRequest): string {
-  const known = (request as { requestId?: unknown }).requestId;
-  return typeof known === "string" ? known : requestIdOf(request.headers);
+  let requestId = requestIds.get(request);
+  if (requestId === undefined) {
+    requestId = requestIdOf(request.headers);
+    requestIds.set(request, requestId);
+  }
+  return requestId;
 }
 
 export function sendError(reply: FastifyReply, request: FastifyRequest, format: ErrorFormat, status: number, error: ErrorSpec): FastifyReply {
@@ -206,7 +269,7 @@ async function run(spec: OperationSpec, handlers: Handlers, format: ErrorFormat,
     const message = `invalid request: ${errors.map((error) => error.field).join(", ")}`;
     return sendError(reply, request, format, 400, { code: "VALIDATION_ERROR", message, details: errors });
   }
-  const auth = (request as { auth?: unknown }).auth ?? null;
+  const auth = (request as { auth?: Principal | null }).auth ?? null;
   const input: RequestInput = { path: values.path, query: values.query, headers: values.header, cookies: values.cookie, body, auth, requestId: idOf(request), raw: request };
   const result = await calls[spec.operationId](handlers, input);
   return sendResult(reply, request, result, format);
@@ -225,14 +288,26 @@ export function registerRoutes(app: FastifyInstance, handlers: Handlers, options
       schema: routeSchema(spec),
       // Security first, failing closed: no credential, no hook or a refusing hook is a 401.
       onRequest: async (request, reply) => {
-        (request as { requestId?: string }).requestId = requestIdOf(request.headers);
         routed.set(request, spec);
         const outcome = await authenticate(spec.security, options.security, viewOf(request));
-        if (!outcome.ok) {
-          if (outcome.challenge !== undefined) reply.header("WWW-Authenticate", outcome.challenge);
-          return sendError(reply, request, format, 401, { code: "UNAUTHENTICATED", message: outcome.message });
+        if (outcome.principal !== null) principals.set(request, outcome.principal);
+        // Counted before the credentials are judged, so that guessing them is limited too.
+        if (options.rateLimiter !== undefined) {
+          const client = outcome.principal !== null ? `${outcome.principal.scheme}:${outcome.principal.subject}` : `ip:${request.ip}`;
+          const own = spec.rateLimit === undefined ? undefined : { name: spec.operationId, ...spec.rateLimit };
+          const decision = await options.rateLimiter.check(client, spec.operationId, own);
+          for (const [name, value] of Object.entries(decision.headers)) reply.header(name, value);
+          if (decision.limited) {
+            const message = `too many requests: retry in ${decision.retryAfter} s`;
+            return sendError(reply, request, format, 429, { code: "RATE_LIMITED", message });
+          }
         }
-        (request as { auth?: unknown }).auth = outcome.principal;
+        if (!outcome.ok) {
+          if (outcome.challenge !== undefined && outcome.status === 401) reply.header("WWW-Authenticate", outcome.challenge);
+          const code = outcome.status === 403 ? "FORBIDDEN" : "UNAUTHENTICATED";
+          return sendError(reply, request, format, outcome.status, { code, message: outcome.message });
+        }
+        (request as { auth?: Principal | null }).auth = outcome.principal;
         return undefined;
       },
       preValidation: async (request) => {

@@ -4,7 +4,7 @@ import type { FastifyRequest } from "fastify";
 import type * as Types from "./types";
 import type { HandlerResult } from "./runtime";
 import type { ParameterSpec } from "./validation";
-import type { Requirement } from "./security";
+import type { Principal, Requirement } from "./security";
 import type { BodySpec, UploadedFile } from "./forms";
 
 export type HttpMethod = "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace";
@@ -20,6 +20,8 @@ export interface OperationSpec {
   body: BodySpec | null;
   /** Alternatives (any one suffices) of requirement sets (all needed); empty: open. */
   security: readonly (readonly Requirement[])[];
+  /** The operation's own limit per client (`x-rate-limit` in the spec), on top of the default one. */
+  rateLimit?: { max: number; windowSeconds: number };
 }
 
 /** The request every handler receives, before narrowing to its operation's type. */
@@ -29,7 +31,7 @@ export type RequestInput = {
   headers: Record<string, unknown>;
   cookies: Record<string, unknown>;
   body: unknown;
-  auth: unknown;
+  auth: Principal | null;
   requestId: string;
   raw: FastifyRequest;
 };
@@ -44,8 +46,8 @@ export type FindPetsRequest = {
   headers: Record<string, never>;
   cookies: Record<string, never>;
   body: undefined;
-  /** What the security hook returned for this request (null when the operation is open). */
-  auth: unknown;
+  /** Who made the request, as the scheme's verifier returned it (the operation is open: null). */
+  auth: null;
   requestId: string;
   raw: FastifyRequest;
 };
@@ -57,8 +59,8 @@ export type AddPetRequest = {
   headers: Record<string, never>;
   cookies: Record<string, never>;
   body: Types.NewPet;
-  /** What the security hook returned for this request (null when the operation is open). */
-  auth: unknown;
+  /** Who made the request, as the scheme's verifier returned it (the operation is open: null). */
+  auth: null;
   requestId: string;
   raw: FastifyRequest;
 };
@@ -72,8 +74,8 @@ export type FindPetByIdRequest = {
   headers: Record<string, never>;
   cookies: Record<string, never>;
   body: undefined;
-  /** What the security hook returned for this request (null when the operation is open). */
-  auth: unknown;
+  /** Who made the request, as the scheme's verifier returned it (the operation is open: null). */
+  auth: null;
   requestId: string;
   raw: FastifyRequest;
 };
@@ -87,8 +89,8 @@ export type DeletePetRequest = {
   headers: Record<string, never>;
   cookies: Record<string, never>;
   body: undefined;
-  /** What the security hook returned for this request (null when the operation is open). */
-  auth: unknown;
+  /** Who made the request, as the scheme's verifier returned it (the operation is open: null). */
+  auth: null;
   requestId: string;
   raw: FastifyRequest;
 };

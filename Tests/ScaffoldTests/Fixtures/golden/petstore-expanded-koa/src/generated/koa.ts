@@ -5,7 +5,8 @@ import type Router from "@koa/router";
 import { operations, type Handlers, type OperationSpec, type RequestInput } from "./operations";
 import type * as Operations from "./operations";
 import { errorBody, requestIdOf, type ErrorFormat, type ErrorSpec, type FieldError, type HandlerResult } from "./runtime";
-import { authenticate, type RequestView, type SecurityHooks } from "./security";
+import { authenticate, type Principal, type RequestView, type SecurityHooks } from "./security";
+import { accessLogLine, drainOnSignal, host, type RateLimiter, type Readiness } from "./hardening";
 import { acceptsMediaType, formBody, isFormBody } from "./forms";
 import { coerce, parseCookies, queryValue, validate, type ParameterSpec } from "./validation";
 
@@ -27,6 +28,84 @@ const calls: Record<string, Call> = {
 export interface AdapterOptions {
   security: SecurityHooks;
   errorFormat?: ErrorFormat;
+  /** Counts requests per client (principal, else address); none: no limit. */
+  rateLimiter?: RateLimiter;
+}
+
+// Per-request state kept beside the context object.
+const requestIds = new WeakMap<Koa.Context, string>();
+const principals = new WeakMap<Koa.Context, Principal>();
+
+/** The request's id: set once by `requestContext`, else taken from the headers or made. */
+export function requestIdFor(ctx: Koa.Context): string {
+  let requestId = requestIds.get(ctx);
+  if (requestId === undefined) {
+    requestId = requestIdOf(ctx.headers);
+    requestIds.set(ctx, requestId);
+  }
+  return requestId;
+}
+
+/**
+ * Outermost middleware: the request id (`X-Request-Id` when well-formed, else a UUID) on the response, and
+ * one JSON access-log line on stdout per request (no query string, no header values).
+ */
+export function requestContext(options: { log?: (line: string) => void } = {}): Koa.Middleware {
+  const log = options.log ?? ((line: string) => host.process.stdout.write(line + "\n"));
+  return async (ctx, next) => {
+    const started = Date.now();
+    const requestId = requestIdFor(ctx);
+    ctx.set("X-Request-Id", requestId);
+    try {
+      await next();
+    } finally {
+      const principal = principals.get(ctx);
+      log(
+        accessLogLine({
+          requestId,
+          method: ctx.method,
+          path: ctx.originalUrl.split("?")[0],
+          status: ctx.status,
+          durationMs: Date.now() - started,
+          client: ctx.ip,
+          ...(principal === undefined ? {} : { principal: `${principal.scheme}:${principal.subject}` }),
+        }),
+      );
+    }
+  };
+}
+
+/** Sets each header of `headers` on every response (an empty value removes it); see `defaultSecurityHeaders`. */
+export function securityHeaders(headers: Readonly<Record<string, string>>): Koa.Middleware {
+  const present = Object.entries(headers).filter(([, value]) => value !== "");
+  return async (ctx, next) => {
+    for (const [name, value] of present) ctx.set(name, value);
+    await next();
+  };
+}
+
+/** `/healthz` (alive) and `/readyz` (taking traffic: 503 while draining), outside the base path. */
+export function healthRoutes(readiness: Readiness): Koa.Middleware {
+  return async (ctx, next) => {
+    if (ctx.method !== "GET" || (ctx.path !== "/healthz" && ctx.path !== "/readyz")) return next();
+    const ready = ctx.path === "/healthz" || readiness.ready;
+    ctx.status = ready ? 200 : 503;
+    ctx.type = "application/json";
+    ctx.body = JSON.stringify({ status: ctx.path === "/healthz" ? "ok" : ready ? "ready" : "draining" });
+    return undefined;
+  };
+}
+
+/** Listens on `port` at `address`, and drains on SIGTERM or SIGINT (`drainOnSignal`). */
+export function serve(app: Koa, readiness: Readiness, port: number, address: string, drainSeconds: number): void {
+  const server = app.listen(port, address, () => {
+    host.console.log(JSON.stringify({ level: "info", msg: `listening on http://${address}:${port}` }));
+  });
+  server.on("error", (error: unknown) => {
+    host.console.error(JSON.stringify({ level: "error", msg: `cannot listen on ${address}:${port}: ${String(error)}` }));
+    host.process.exit(1);
+  });
+  drainOnSignal(server, readiness, drainSeconds);
 }
 
 export function sendError(ctx: Koa.Context, format: ErrorFormat, requestId: string, status: number, error: ErrorSpec): void {
@@ -109,11 +188,25 @@ async function run(
   ctx: Koa.Context,
   params: Record<string, string>,
 ): Promise<void> {
-  const requestId = requestIdOf(ctx.headers);
+  const requestId = requestIdFor(ctx);
   const auth = await authenticate(spec.security, options.security, viewOf(ctx));
+  if (auth.principal !== null) principals.set(ctx, auth.principal);
+  // Counted before the credentials are judged, so that guessing them is limited too.
+  if (options.rateLimiter !== undefined) {
+    const client = auth.principal !== null ? `${auth.principal.scheme}:${auth.principal.subject}` : `ip:${ctx.ip}`;
+    const own = spec.rateLimit === undefined ? undefined : { name: spec.operationId, ...spec.rateLimit };
+    const decision = await options.rateLimiter.check(client, spec.operationId, own);
+    for (const [name, value] of Object.entries(decision.headers)) ctx.set(name, value);
+    if (decision.limited) {
+      const message = `too many requests: retry in ${decision.retryAfter} s`;
+      sendError(ctx, format, requestId, 429, { code: "RATE_LIMITED", message });
+      return;
+    }
+  }
   if (!auth.ok) {
-    if (auth.challenge !== undefined) ctx.set("WWW-Authenticate", auth.challenge);
-    sendError(ctx, format, requestId, 401, { code: "UNAUTHENTICATED", message: auth.message });
+    if (auth.challenge !== undefined && auth.status === 401) ctx.set("WWW-Authenticate", auth.challenge);
+    const code = auth.status === 403 ? "FORBIDDEN" : "UNAUTHENTICATED";
+    sendError(ctx, format, requestId, auth.status, { code, message: auth.message });
     return;
   }
   const errors: FieldError[] = [];
@@ -153,7 +246,7 @@ export function errorMiddleware(format: ErrorFormat = errorFormat): Koa.Middlewa
       await next();
     } catch (error) {
       const status = typeof error === "object" && error !== null ? (error as { status?: unknown }).status : undefined;
-      const requestId = requestIdOf(ctx.headers);
+      const requestId = requestIdFor(ctx);
       if (status === 400) {
         const details = [{ field: "body", message: "is not valid JSON" }];
         sendError(ctx, format, requestId, 400, { code: "VALIDATION_ERROR", message: "invalid request: body", details });
@@ -168,7 +261,7 @@ export function errorMiddleware(format: ErrorFormat = errorFormat): Koa.Middlewa
     }
     if (ctx.status === 404 && ctx.body === undefined) {
       const message = `no operation for ${ctx.method} ${ctx.path}`;
-      sendError(ctx, format, requestIdOf(ctx.headers), 404, { code: "NOT_FOUND", message });
+      sendError(ctx, format, requestIdFor(ctx), 404, { code: "NOT_FOUND", message });
     }
   };
 }

@@ -3,7 +3,7 @@
 import type Koa from "koa";
 import { parseCookies } from "./validation";
 
-/** The security schemes of the spec; add a hook for each in src/app.ts. */
+/** The security schemes of the spec; src/generated/auth.ts verifies them from `AUTH_<SCHEME>_*` variables. */
 export type SchemeName = never;
 
 export interface SchemeSpec {
@@ -11,6 +11,10 @@ export interface SchemeSpec {
   in?: string;
   name?: string;
   scheme?: string;
+  /** The built-in verifier: JWT (bearer, oauth2, openIdConnect), hashed API keys, or none (basic, ...). */
+  verifier: "jwt" | "apiKey" | "none";
+  /** The prefix of this scheme's environment variables: `AUTH_<SCHEME>` in upper snake case. */
+  env: string;
 }
 
 export const securitySchemes: Record<string, SchemeSpec> = {};
@@ -27,12 +31,24 @@ export interface HookContext {
   req: RequestView;
 }
 
+/** Who made the request, as every verifier (built in or yours) returns it; handlers get it as `request.auth`. */
+export interface Principal {
+  /** The security scheme that authenticated the request. */
+  scheme: string;
+  /** The token's `sub` claim, or `key#<n>` for the n-th configured API key. */
+  subject: string;
+  /** Granted scopes (`scope`/`scp` claims); an operation's required scopes must all be here, else 403. */
+  scopes: readonly string[];
+  /** The verified token's claims (empty for API keys). */
+  claims: Readonly<Record<string, unknown>>;
+}
+
 /**
  * Checks a credential taken from the request (API key, bearer token, basic credentials in
- * base64, ...). Return the authenticated principal (any truthy value; handlers get it as
- * `request.auth`) or a falsy value to refuse. A scheme without a hook refuses every request: 401.
+ * base64, ...). Returns the principal, or a falsy value to refuse (401). A scheme without a
+ * verifier refuses every request: 401.
  */
-export type SecurityHook = (credential: string, context: HookContext) => unknown;
+export type SecurityHook = (credential: string, context: HookContext) => Principal | null | undefined | false | Promise<Principal | null | undefined | false>;
 export type SecurityHooks = Partial<Record<SchemeName, SecurityHook>>;
 
 export interface Requirement {
@@ -42,7 +58,9 @@ export interface Requirement {
 
 export interface AuthOutcome {
   ok: boolean;
-  principal: unknown;
+  /** 401 (no or bad credentials) or 403 (authenticated, a required scope missing) when not ok. */
+  status: 401 | 403;
+  principal: Principal | null;
   message: string;
   challenge?: string;
 }
@@ -66,18 +84,22 @@ function credentialOf(spec: SchemeSpec, req: RequestView): string | undefined {
   return credential === "" ? undefined : credential;
 }
 
-/** Fails closed: missing credentials, a scheme without a hook, a refusing or throwing hook all give 401. */
+/**
+ * Fails closed: missing credentials, a scheme without a verifier, a refusing or throwing verifier all give
+ * 401; a principal without one of the operation's scopes gives 403 naming the scope.
+ */
 export async function authenticate(
   alternatives: readonly (readonly Requirement[])[],
   hooks: SecurityHooks,
   req: RequestView,
 ): Promise<AuthOutcome> {
-  if (alternatives.length === 0) return { ok: true, principal: null, message: "" };
+  if (alternatives.length === 0) return { ok: true, status: 401, principal: null, message: "" };
   const table = hooks as Record<string, SecurityHook | undefined>;
   let message = "authentication required";
   let challenge: string | undefined;
+  let forbidden: string | undefined;
   for (const requirements of alternatives) {
-    let principal: unknown = null;
+    let principal: Principal | null = null;
     let passed = true;
     for (const requirement of requirements) {
       const spec: SchemeSpec | undefined = securitySchemes[requirement.scheme];
@@ -94,7 +116,7 @@ export async function authenticate(
         passed = false;
         break;
       }
-      let result: unknown = null;
+      let result: Principal | null | undefined | false = null;
       if (hook !== undefined) {
         try {
           result = await hook(credential, { scheme: requirement.scheme, scopes: requirement.scopes, req });
@@ -107,9 +129,17 @@ export async function authenticate(
         passed = false;
         break;
       }
-      principal = result;
+      const granted = result;
+      const missing = requirement.scopes.find((scope) => !granted.scopes.includes(scope));
+      if (missing !== undefined) {
+        forbidden = forbidden ?? `missing scope '${missing}' (${requirement.scheme})`;
+        passed = false;
+        break;
+      }
+      principal = principal ?? result;
     }
-    if (passed) return { ok: true, principal, message: "" };
+    if (passed) return { ok: true, status: 401, principal, message: "" };
   }
-  return { ok: false, principal: null, message, challenge };
+  if (forbidden !== undefined) return { ok: false, status: 403, principal: null, message: forbidden };
+  return { ok: false, status: 401, principal: null, message, challenge };
 }

@@ -7,15 +7,21 @@ declare module "express" {
     interface Request {
       method: string;
       path: string;
+      /** The URL as received, query string included (never logged as it is). */
+      originalUrl: string;
       params: Record<string, string>;
       query: Record<string, unknown>;
       headers: Record<string, string | string[] | undefined>;
       body: unknown;
+      /** The client's address (the proxy's unless `trust proxy` is set on the app). */
+      ip?: string;
       /** The request stream's events (data chunks are Buffers, which are Uint8Arrays). */
       on(event: string, listener: (value: unknown) => void): Request;
     }
     interface Response {
       headersSent: boolean;
+      statusCode: number;
+      on(event: "finish" | "close", listener: () => void): Response;
       status(code: number): Response;
       json(body: unknown): Response;
       send(body: string): Response;
@@ -42,9 +48,13 @@ declare module "express" {
     }
     interface Server {
       close(callback?: () => void): void;
+      closeIdleConnections?(): void;
+      closeAllConnections?(): void;
+      on(event: "error", listener: (error: unknown) => void): Server;
     }
     interface Application extends Router {
       disable(setting: string): Application;
+      set(setting: string, value: unknown): Application;
       listen(port: number, host: string, callback?: () => void): Server;
     }
     function json(options?: { limit?: string }): RequestHandler;
@@ -53,4 +63,18 @@ declare module "express" {
   }
   function express(): express.Application;
   export = express;
+}
+
+// Debian's node-cors (cors 2.8), the options this project passes.
+declare module "cors" {
+  import type express from "express";
+  function cors(options: {
+    origin: string[];
+    credentials?: boolean;
+    methods?: string[];
+    allowedHeaders?: string[];
+    exposedHeaders?: string[];
+    maxAge?: number;
+  }): express.RequestHandler;
+  export = cors;
 }

@@ -4,7 +4,8 @@ import type express from "express";
 import { operations, type Handlers, type OperationSpec, type RequestInput } from "./operations";
 import type * as Operations from "./operations";
 import { errorBody, requestIdOf, type ErrorFormat, type ErrorSpec, type FieldError, type HandlerResult } from "./runtime";
-import { authenticate, type SecurityHooks } from "./security";
+import { authenticate, type Principal, type SecurityHooks } from "./security";
+import { accessLogLine, drainOnSignal, host, type RateLimiter, type Readiness } from "./hardening";
 import { acceptsMediaType, boundaryOf, formBody, isFormBody, isMultipartBody, multipartLimits, parseMultipart, readBody, withoutFiles } from "./forms";
 import { coerce, parseCookies, queryValue, validate, type ParameterSpec } from "./validation";
 
@@ -26,6 +27,59 @@ const calls: Record<string, Call> = {
 export interface AdapterOptions {
   security: SecurityHooks;
   errorFormat?: ErrorFormat;
+  /** Counts requests per client (principal, else address); none: no limit. */
+  rateLimiter?: RateLimiter;
+}
+
+// Per-request state kept beside the request object (the shim types stay Express's own).
+const requestIds = new WeakMap<express.Request, string>();
+const principals = new WeakMap<express.Request, Principal>();
+
+/** The request's id: set once by `requestContext`, else taken from the headers or made. */
+export function requestIdFor(req: express.Request): string {
+  let requestId = requestIds.get(req);
+  if (requestId === undefined) {
+    requestId = requestIdOf(req.headers);
+    requestIds.set(req, requestId);
+  }
+  return requestId;
+}
+
+/**
+ * First middleware: the request id (`X-Request-Id` when well-formed, else a UUID) on the response, and one
+ * JSON access-log line on stdout when the response is finished (no query string, no header values).
+ */
+export function requestContext(options: { log?: (line: string) => void } = {}): express.RequestHandler {
+  const log = options.log ?? ((line: string) => host.process.stdout.write(line + "\n"));
+  return (req, res, next) => {
+    const started = Date.now();
+    const requestId = requestIdFor(req);
+    res.setHeader("X-Request-Id", requestId);
+    res.on("finish", () => {
+      const principal = principals.get(req);
+      log(
+        accessLogLine({
+          requestId,
+          method: req.method,
+          path: req.originalUrl.split("?")[0],
+          status: res.statusCode,
+          durationMs: Date.now() - started,
+          client: req.ip ?? "",
+          ...(principal === undefined ? {} : { principal: `${principal.scheme}:${principal.subject}` }),
+        }),
+      );
+    });
+    next();
+  };
+}
+
+/** Sets each header of `headers` on every response (an empty value removes it); see `defaultSecurityHeaders`. */
+export function securityHeaders(headers: Readonly<Record<string, string>>): express.RequestHandler {
+  const present = Object.entries(headers).filter(([, value]) => value !== "");
+  return (_req, res, next) => {
+    for (const [name, value] of present) res.setHeader(name, value);
+    next();
+  };
 }
 
 export function sendError(
@@ -130,9 +184,23 @@ async function run(
   res: express.Response,
 ): Promise<void> {
   const auth = await authenticate(spec.security, options.security, req);
+  if (auth.principal !== null) principals.set(req, auth.principal);
+  // Counted before the credentials are judged, so that guessing them is limited too.
+  if (options.rateLimiter !== undefined) {
+    const client = auth.principal !== null ? `${auth.principal.scheme}:${auth.principal.subject}` : `ip:${req.ip ?? ""}`;
+    const own = spec.rateLimit === undefined ? undefined : { name: spec.operationId, ...spec.rateLimit };
+    const decision = await options.rateLimiter.check(client, spec.operationId, own);
+    for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
+    if (decision.limited) {
+      const message = `too many requests: retry in ${decision.retryAfter} s`;
+      sendError(res, req, format, requestId, 429, { code: "RATE_LIMITED", message });
+      return;
+    }
+  }
   if (!auth.ok) {
-    if (auth.challenge !== undefined) res.setHeader("WWW-Authenticate", auth.challenge);
-    sendError(res, req, format, requestId, 401, { code: "UNAUTHENTICATED", message: auth.message });
+    if (auth.challenge !== undefined && auth.status === 401) res.setHeader("WWW-Authenticate", auth.challenge);
+    const code = auth.status === 403 ? "FORBIDDEN" : "UNAUTHENTICATED";
+    sendError(res, req, format, requestId, auth.status, { code, message: auth.message });
     return;
   }
   const refused = await readMultipart(spec, req);
@@ -162,7 +230,7 @@ export function createRouter(router: express.Router, handlers: Handlers, options
   const format = options.errorFormat ?? errorFormat;
   for (const spec of operations) {
     router[spec.method](spec.expressPath, (req, res) => {
-      const requestId = requestIdOf(req.headers);
+      const requestId = requestIdFor(req);
       run(spec, handlers, options, format, requestId, req, res).catch(() => {
         if (!res.headersSent) {
           sendError(res, req, format, requestId, 500, { code: "INTERNAL_ERROR", message: "internal error" });
@@ -178,7 +246,7 @@ export function createRouter(router: express.Router, handlers: Handlers, options
     router.all(path, (req, res) => {
       res.setHeader("Allow", allow);
       const message = `${req.method} is not allowed here; allowed: ${allow}`;
-      sendError(res, req, format, requestIdOf(req.headers), 405, { code: "METHOD_NOT_ALLOWED", message });
+      sendError(res, req, format, requestIdFor(req), 405, { code: "METHOD_NOT_ALLOWED", message });
     });
   }
   return router;
@@ -188,7 +256,7 @@ export function createRouter(router: express.Router, handlers: Handlers, options
 export function notFoundHandler(format: ErrorFormat = errorFormat): express.RequestHandler {
   return (req, res) => {
     const message = `no operation for ${req.method} ${req.path}`;
-    sendError(res, req, format, requestIdOf(req.headers), 404, { code: "NOT_FOUND", message });
+    sendError(res, req, format, requestIdFor(req), 404, { code: "NOT_FOUND", message });
   };
 }
 
@@ -199,7 +267,7 @@ export function errorHandler(format: ErrorFormat = errorFormat): express.ErrorRe
       next(error);
       return;
     }
-    const requestId = requestIdOf(req.headers);
+    const requestId = requestIdFor(req);
     const type = typeof error === "object" && error !== null ? (error as { type?: unknown }).type : undefined;
     if (type === "entity.parse.failed") {
       const details = [{ field: "body", message: "is not valid JSON" }];
@@ -210,4 +278,29 @@ export function errorHandler(format: ErrorFormat = errorFormat): express.ErrorRe
       sendError(res, req, format, requestId, 500, { code: "INTERNAL_ERROR", message: "internal error" });
     }
   };
+}
+
+/**
+ * `/healthz` (the process is alive) and `/readyz` (it takes traffic: 503 while draining), registered on
+ * the app itself, outside the base path.
+ */
+export function healthRoutes(app: express.Application, readiness: Readiness): void {
+  app.get("/healthz", (_req, res) => {
+    res.status(200).json({ status: "ok" });
+  });
+  app.get("/readyz", (_req, res) => {
+    res.status(readiness.ready ? 200 : 503).json({ status: readiness.ready ? "ready" : "draining" });
+  });
+}
+
+/** Listens on `port` at `address`, and drains on SIGTERM or SIGINT (`drainOnSignal`). */
+export function serve(app: express.Application, readiness: Readiness, port: number, address: string, drainSeconds: number): void {
+  const server = app.listen(port, address, () => {
+    host.console.log(JSON.stringify({ level: "info", msg: `listening on http://${address}:${port}` }));
+  });
+  server.on("error", (error: unknown) => {
+    host.console.error(JSON.stringify({ level: "error", msg: `cannot listen on ${address}:${port}: ${String(error)}` }));
+    host.process.exit(1);
+  });
+  drainOnSignal(server, readiness, drainSeconds);
 }

@@ -4,7 +4,7 @@ import type express from "express";
 import type * as Types from "./types";
 import type { HandlerResult } from "./runtime";
 import type { ParameterSpec } from "./validation";
-import type { Requirement } from "./security";
+import type { Principal, Requirement } from "./security";
 import type { BodySpec, UploadedFile } from "./forms";
 
 export type HttpMethod = "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace";
@@ -18,6 +18,8 @@ export interface OperationSpec {
   body: BodySpec | null;
   /** Alternatives (any one suffices) of requirement sets (all needed); empty: open. */
   security: readonly (readonly Requirement[])[];
+  /** The operation's own limit per client (`x-rate-limit` in the spec), on top of the default one. */
+  rateLimit?: { max: number; windowSeconds: number };
 }
 
 /** The request every handler receives, before narrowing to its operation's type. */
@@ -27,7 +29,7 @@ export type RequestInput = {
   headers: Record<string, unknown>;
   cookies: Record<string, unknown>;
   body: unknown;
-  auth: unknown;
+  auth: Principal | null;
   requestId: string;
   raw: express.Request;
 };
@@ -42,8 +44,8 @@ export type FindPetsRequest = {
   headers: Record<string, never>;
   cookies: Record<string, never>;
   body: undefined;
-  /** What the security hook returned for this request (null when the operation is open). */
-  auth: unknown;
+  /** Who made the request, as the scheme's verifier returned it (the operation is open: null). */
+  auth: null;
   requestId: string;
   raw: express.Request;
 };
@@ -55,8 +57,8 @@ export type AddPetRequest = {
   headers: Record<string, never>;
   cookies: Record<string, never>;
   body: Types.NewPet;
-  /** What the security hook returned for this request (null when the operation is open). */
-  auth: unknown;
+  /** Who made the request, as the scheme's verifier returned it (the operation is open: null). */
+  auth: null;
   requestId: string;
   raw: express.Request;
 };
@@ -70,8 +72,8 @@ export type FindPetByIdRequest = {
   headers: Record<string, never>;
   cookies: Record<string, never>;
   body: undefined;
-  /** What the security hook returned for this request (null when the operation is open). */
-  auth: unknown;
+  /** Who made the request, as the scheme's verifier returned it (the operation is open: null). */
+  auth: null;
   requestId: string;
   raw: express.Request;
 };
@@ -85,8 +87,8 @@ export type DeletePetRequest = {
   headers: Record<string, never>;
   cookies: Record<string, never>;
   body: undefined;
-  /** What the security hook returned for this request (null when the operation is open). */
-  auth: unknown;
+  /** Who made the request, as the scheme's verifier returned it (the operation is open: null). */
+  auth: null;
   requestId: string;
   raw: express.Request;
 };
