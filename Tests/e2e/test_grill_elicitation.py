@@ -151,3 +151,23 @@ def test_a_tampered_request_state_is_refused(tmp_path):
     finally:
         process.stdin.close()
         process.wait(timeout=30)
+
+
+def test_without_the_capability_the_question_goes_to_the_agent(tmp_path):
+    process = subprocess.Popen([BIN, "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, env={**os.environ, "TMPDIR": str(tmp_path)})
+    try:
+        meta = {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                "io.modelcontextprotocol/clientCapabilities": {"roots": {}}}
+        call = {"name": "grill_next_question", "arguments": {"session": "plain-modern"}, "_meta": meta}
+        modern = rpc(process, {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": call})["result"]
+        assert modern["resultType"] == "complete" and modern["structuredContent"]["question"]["number"] == 1
+        rpc(process, {"jsonrpc": "2.0", "id": 2, "method": "initialize",
+                      "params": {"protocolVersion": "2025-11-25", "capabilities": {},
+                                 "clientInfo": {"name": "t", "version": "1"}}})
+        call = {"name": "grill_next_question", "arguments": {"session": "plain-legacy"}}
+        legacy = rpc(process, {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": call})["result"]
+        assert legacy["structuredContent"]["question"]["number"] == 1 and "resultType" not in legacy
+    finally:
+        process.stdin.close()
+        process.wait(timeout=30)
