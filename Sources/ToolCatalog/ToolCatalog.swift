@@ -100,16 +100,18 @@ public enum ToolCatalog {
 
     static func grillTool(environment: [String: String]) throws(BackendError) -> Tool {
         let engine = Lazy { () throws(BackendError) in try grillEngine(environment: environment) }
+        let inputSchema = try schema("grill_next_question.input")
+        let interview = GrillInterview(engine: engine, inputSchema: inputSchema)
         return Tool(
             name: "grill_next_question",
             title: "Ask the next forcing question",
             description:
-                "Walks the seven forcing questions (load, tenancy, sync/async, data sensitivity, architecture with team size, RPO/RTO, SLO with an error-budget owner), one per call, each with a recommended answer, its rationale, canon and kill criterion. Answers go in the same fields as decide_profile; known answers can be passed up front. A tripped kill criterion stops the session until the answer changes. After Q7 it runs decide_profile and names the next specialist. State: a markdown file per session under TMPDIR.",
+                "Walks the seven forcing questions (load, tenancy, sync/async, data sensitivity, architecture with team size, RPO/RTO, SLO with an error-budget owner), one per call, each with a recommended answer, its rationale, canon and kill criterion. Answers go in the same fields as decide_profile; known answers can be passed up front. A tripped kill criterion stops the session until the answer changes. After Q7 it runs decide_profile and names the next specialist. When the client can show forms (elicitation), the open questions are put to the person as forms, recorded like any answer, until a recommendation or a kill; a declined form returns the question. State: a markdown file per session under TMPDIR.",
             annotations: ToolAnnotations(readOnly: false, destructive: false, idempotent: false, openWorld: false),
-            inputSchema: try schema("grill_next_question.input"),
+            inputSchema: inputSchema,
             outputSchema: try schema("grill_next_question.output")
-        ) { (request: GrillRequest, _) in
-            let result = try engine.get().handle(request)
+        ) { (request: GrillRequest, context) in
+            let result = try await interview.run(request, context: context)
             return ToolReport(output: result, digest: result.digest, checkFailed: result.failedCheck)
         }
     }

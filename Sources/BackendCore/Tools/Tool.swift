@@ -128,7 +128,7 @@ public struct Tool: Sendable {
     }
 
     /// A readable account of a decoding error: the field path and what went wrong.
-    static func explain(_ error: any Error) -> String {
+    public static func explain(_ error: any Error) -> String {
         guard let decoding = error as? DecodingError else { return "\(error)" }
         func path(_ context: DecodingError.Context) -> String {
             let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }

@@ -15,6 +15,24 @@ public protocol ToolContext: Sendable {
     func log(_ level: LogLevel, _ message: String)
     /// The folders this call may read and write (checked by `Tool.call` before the handler runs).
     var files: FileAccess { get }
+    /// Puts a form (a flat JSON Schema) to the person through the client (MCP elicitation). nil: no answer
+    /// now (the client cannot show forms, or, in 2026-07-28, it answers on a retry): return what you have.
+    func elicit(_ message: String, schema: JSONValue) async -> ElicitationAnswer?
+    /// 2026-07-28: this call is the retry that carries the person's answer, so the work done before the
+    /// form was put is already recorded and must not be done twice.
+    var resumesElicitation: Bool { get }
+}
+
+/// What the person did with a form.
+public enum ElicitationAnswer: Sendable {
+    case accepted(JSONObject)
+    /// Declined, cancelled, or not answered in time.
+    case declined
+}
+
+extension ToolContext {
+    public func elicit(_ message: String, schema: JSONValue) async -> ElicitationAnswer? { nil }
+    public var resumesElicitation: Bool { false }
 }
 
 /// A context that reports nothing; for tests and for CLI runs that have no one to tell.

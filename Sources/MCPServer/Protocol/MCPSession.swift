@@ -457,6 +457,7 @@ public final class MCPSession: @unchecked Sendable {
             )
         }
         let arguments = params["arguments"]
+        let elicitation = try elicitationSource(tool: name, request: request)
         let roots = try rootsSource(for: tool.fileUses(arguments), request: request)
         if case .ask = roots {
             // Roots are a client input of 2026-07-28's multi round-trip requests: ask, the client retries.
@@ -489,8 +490,12 @@ public final class MCPSession: @unchecked Sendable {
                 }
                 let context = CallContext(
                     session: self, key: key, progressToken: token, files: files,
-                    logLevel: request.era == .modern ? .some(request.logLevel) : nil)
+                    logLevel: request.era == .modern ? .some(request.logLevel) : nil, elicitation: elicitation)
                 outcome = try await tool.call(arguments, context: context)
+                if let ask = elicitation.pendingAsk {
+                    finish(key: key, reply: Self.envelope(id: id, result: inputRequired(ask, tool: name)))
+                    return
+                }
             } catch let error as BackendError {
                 outcome = .failure(error)
             } catch {
@@ -506,6 +511,108 @@ public final class MCPSession: @unchecked Sendable {
         }
         return nil
     }
+
+    // MARK: Elicitation
+
+    /// The per-process key that signs the 2026-07-28 `requestState`: the client echoes it, and may alter it.
+    static let stateKey: [UInt8] = {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    }()
+
+    /// The form a call wants answered, as the signed state and the elicitation request carry it.
+    struct Ask: Sendable, Equatable {
+        let message: String
+        let schema: JSONValue
+        var digest: String { Self.hex(HMACSHA256.sha256(Array(JSONWriter.bytes(.array([.string(message), schema]))))) }
+        static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+    }
+
+    /// `requestState`: what was asked (tool and form digest), then its HMAC-SHA256 under the process key.
+    static func signState(tool: String, ask: Ask, key: [UInt8] = stateKey) -> String {
+        let payload = "v1|\(tool)|\(ask.digest)"
+        return payload + "|" + Ask.hex(HMACSHA256.authenticationCode(key: key, message: Array(payload.utf8)))
+    }
+
+    /// The form digest a `requestState` vouches for, or nil when this process did not sign it for this tool.
+    static func verifyState(_ state: String, tool: String, key: [UInt8] = stateKey) -> String? {
+        guard let cut = state.lastIndex(of: "|") else { return nil }
+        let payload = String(state[..<cut])
+        let mac = Ask.hex(HMACSHA256.authenticationCode(key: key, message: Array(payload.utf8)))
+        guard HMACSHA256.constantTimeEqual(Array(mac.utf8), Array(state[state.index(after: cut)...].utf8)) else {
+            return nil
+        }
+        let parts = payload.split(separator: "|", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "v1", parts[1] == tool else { return nil }
+        return String(parts[2])
+    }
+
+    static let elicitationInput = "elicitation"
+
+    /// How a call may put forms to the person: not at all, by `elicitation/create` (legacy, capability
+    /// declared at initialize), or by an input-required result whose retry carries the answer (2026-07-28).
+    private func elicitationSource(tool: String, request: Request) throws -> Elicitation {
+        let capability = request.clientCapabilities["elicitation"]?.objectValue
+        // An empty elicitation capability means form mode; otherwise form must be named.
+        let forms = capability.map { $0.keys.isEmpty || $0["form"] != nil } ?? false
+        let state = request.params["requestState"]?.stringValue
+        let response = request.params["inputResponses"]?[Self.elicitationInput]
+        guard request.era == .modern else { return Elicitation(mode: forms ? .legacy(self) : .none) }
+        guard let state else {
+            if response != nil {
+                throw JSONRPCError.invalidParams(
+                    "inputResponses.\(Self.elicitationInput) needs the requestState this server returned with the form")
+            }
+            return Elicitation(mode: forms ? .modern(answer: nil) : .none)
+        }
+        guard let digest = Self.verifyState(state, tool: tool) else {
+            throw JSONRPCError.invalidParams(
+                "requestState was not issued by this server process for \(tool) (signature mismatch); call again without requestState and inputResponses"
+            )
+        }
+        guard let response = response?.objectValue, let action = response["action"]?.stringValue else {
+            throw JSONRPCError.invalidParams(
+                "inputResponses.\(Self.elicitationInput) must be an ElicitResult: {\"action\": \"accept\"|\"decline\"|\"cancel\", \"content\": {...}}"
+            )
+        }
+        let answer: ElicitationAnswer =
+            action == "accept" ? .accepted(response["content"]?.objectValue ?? JSONObject()) : .declined
+        return Elicitation(mode: .modern(answer: (digest, answer)))
+    }
+
+    /// 2026-07-28: the reply that puts the form to the client, with the signed state to echo on the retry.
+    private func inputRequired(_ ask: Ask, tool: String) -> JSONValue {
+        let form = JSONObject([
+            "mode": .string("form"), "message": .string(ask.message), "requestedSchema": ask.schema,
+        ])
+        return .object(
+            JSONObject([
+                "inputRequests": .object(
+                    JSONObject([
+                        Self.elicitationInput: .object(
+                            JSONObject(["method": .string("elicitation/create"), "params": .object(form)]))
+                    ])),
+                "requestState": .string(Self.signState(tool: tool, ask: ask)),
+                "resultType": .string("input_required"),
+                "_meta": .object(JSONObject([MetaKey.serverInfo: serverInfo])),
+            ]))
+    }
+
+    /// Legacy era: sends `elicitation/create` and waits for the person (bounded).
+    fileprivate func elicitLegacy(_ ask: Ask) async -> ElicitationAnswer {
+        let params = JSONObject([
+            "mode": .string("form"), "message": .string(ask.message), "requestedSchema": ask.schema,
+        ])
+        guard
+            let reply = await requestFromClient(
+                "elicitation/create", params: params, timeoutSeconds: Self.personTimeoutSeconds),
+            reply["action"]?.stringValue == "accept"
+        else { return .declined }
+        return .accepted(reply["content"]?.objectValue ?? JSONObject())
+    }
+
+    /// A person answers a form more slowly than a client answers roots/list.
+    static let personTimeoutSeconds = 600
 
     /// Where a call's folders come from.
     enum RootsSource: Sendable {
@@ -536,7 +643,9 @@ public final class MCPSession: @unchecked Sendable {
         if let known = lock.withLock({ clientRoots }) {
             return .clientRoots(known, environment: environment)
         }
-        guard let reply = await requestFromClient("roots/list"), let list = reply["roots"]?.arrayValue else {
+        guard let reply = await requestFromClient("roots/list", params: JSONObject()),
+            let list = reply["roots"]?.arrayValue
+        else {
             throw BackendError(
                 .refused,
                 "the client declared roots but did not answer roots/list within \(Self.clientTimeoutSeconds) s; no file is read or written without them"
@@ -550,7 +659,9 @@ public final class MCPSession: @unchecked Sendable {
     static let clientTimeoutSeconds = 10
 
     /// Sends a request to the client (legacy era only) and waits for its result; nil on an error or silence.
-    private func requestFromClient(_ method: String) async -> JSONValue? {
+    private func requestFromClient(
+        _ method: String, params: JSONObject, timeoutSeconds: Int = clientTimeoutSeconds
+    ) async -> JSONValue? {
         let key = lock.withLock {
             nextClientRequest += 1
             return "senior-backend-\(nextClientRequest)"
@@ -562,10 +673,10 @@ public final class MCPSession: @unchecked Sendable {
                     .object(
                         JSONObject([
                             "jsonrpc": .string("2.0"), "id": .string(key), "method": .string(method),
-                            "params": .object(JSONObject()),
+                            "params": .object(params),
                         ]))))
             Task { [self] in
-                try? await Task.sleep(for: .seconds(Self.clientTimeoutSeconds))
+                try? await Task.sleep(for: .seconds(timeoutSeconds))
                 answerFromClient(key: key, result: nil)
             }
         }
@@ -664,6 +775,13 @@ private struct CallContext: ToolContext {
     let progressToken: JSONValue?
     let files: FileAccess
     let logLevel: LogLevel??
+    let elicitation: Elicitation
+
+    var resumesElicitation: Bool { elicitation.resumes }
+
+    func elicit(_ message: String, schema: JSONValue) async -> ElicitationAnswer? {
+        await elicitation.elicit(MCPSession.Ask(message: message, schema: schema))
+    }
 
     func reportProgress(_ progress: Double, total: Double?, message: String?) {
         guard let progressToken else { return }
@@ -682,6 +800,48 @@ extension LogLevel {
         case .warning: .warning
         case .error: .error
         case .critical, .alert, .emergency: .critical
+        }
+    }
+}
+
+/// One call's way to put forms to the person, and (2026-07-28) the form it wants answered on a retry.
+final class Elicitation: @unchecked Sendable {
+    enum Mode {
+        case none
+        case legacy(MCPSession)
+        /// The retry's answer, with the digest of the form it answers (from the verified requestState).
+        case modern(answer: (digest: String, answer: ElicitationAnswer)?)
+    }
+
+    private let lock = NSLock()
+    private let mode: Mode
+    private var answerUsed = false
+    private var ask: MCPSession.Ask?
+
+    init(mode: Mode) { self.mode = mode }
+
+    var resumes: Bool {
+        if case .modern(let answer) = mode { return answer != nil }
+        return false
+    }
+
+    /// The form still to be answered: the session replies input-required with it instead of the result.
+    var pendingAsk: MCPSession.Ask? { lock.withLock { ask } }
+
+    func elicit(_ form: MCPSession.Ask) async -> ElicitationAnswer? {
+        switch mode {
+        case .none: return nil
+        case .legacy(let session): return await session.elicitLegacy(form)
+        case .modern(let answer):
+            return lock.withLock {
+                // The retry's answer counts only for the very form it was given to.
+                if let answer, !answerUsed, answer.digest == form.digest {
+                    answerUsed = true
+                    return answer.answer
+                }
+                ask = form
+                return nil
+            }
         }
     }
 }
