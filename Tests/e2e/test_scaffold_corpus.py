@@ -2,7 +2,9 @@
 
 - Every document except Swagger 2.0 scaffolds for Express, Fastify and Koa, with one handler per operation
   the manifest counts.
-- The Express output of every small/, features/ and medium/ document compiles with Debian's tsc (strict).
+- The Express output of every small/, features/ and medium/ document, and of DigitalOcean's multi-file
+  spec (multifile/: 659 operations in ~2,900 files, integer bounds beyond 2^53), compiles with Debian's
+  tsc (strict). large/ is left out for time; Fastify and Koa output is type-checked in ScaffoldTests.
 - A multi-file spec fetched from a loopback HTTP server resolves its relative $refs against the URL.
 """
 from __future__ import annotations
@@ -31,7 +33,8 @@ def manifest() -> list[dict]:
 
 
 DOCUMENTS = [entry for entry in manifest() if not entry["file"].startswith("swagger2/")]
-COMPILED = [entry for entry in DOCUMENTS if entry["file"].split("/")[0] in ("small", "features", "medium")]
+COMPILED_FOLDERS = ("small", "features", "medium", "multifile")
+COMPILED = [entry for entry in DOCUMENTS if entry["file"].split("/")[0] in COMPILED_FOLDERS]
 
 
 def run_scaffold(spec: str, output: pathlib.Path, framework: str = "express") -> subprocess.CompletedProcess:
