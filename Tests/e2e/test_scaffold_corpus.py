@@ -93,6 +93,34 @@ def test_express_output_compiles_with_strict_tsc(entry, scaffolded):
     assert failure is None, failure
 
 
+DIGITALOCEAN = "multifile/digitalocean/specification/DigitalOcean-public.v2.yaml"
+
+RECORD_CHECK = """
+const { validate } = require("./dist/generated/validation.js");
+const { operations } = require("./dist/generated/operations.js");
+const create = operations.find((operation) => operation.operationId === "domains_create_record");
+const errors = (body) => { const found = []; validate(create.body.schema, body, "body", found); return found; };
+console.log(JSON.stringify([
+  errors({ type: "A", name: "www", data: "162.10.66.0", ttl: 1800 }),
+  errors({ type: "MX", name: "@", data: "mail.example.com", priority: 10 }),
+  errors({ type: "B", name: "www", data: "x" }),
+]));
+"""
+
+
+def test_digitalocean_record_types_are_told_apart_by_their_mapped_tags(scaffolded):
+    """The discriminator's mapping points into another file: tags A and MX pick their record type."""
+    require_node_tools()
+    project = scaffolded[(DIGITALOCEAN, "express")][0]
+    outputs = tuple(scaffolded[(item["file"], "express")][0] for item in COMPILED)
+    assert compile_results(outputs)[project] is None
+    done = subprocess.run(["node", "-e", RECORD_CHECK], cwd=project, capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr.decode()
+    a_record, mx_record, unknown = json.loads(done.stdout)
+    assert a_record == [] and mx_record == []
+    assert unknown[0]["field"] == "body.type" and '"A"' in unknown[0]["message"], unknown
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
