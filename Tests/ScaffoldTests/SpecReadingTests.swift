@@ -37,6 +37,43 @@ import Testing
         #expect(types.contains("export type Keeper = "))
     }
 
+    /// DigitalOcean's record types: `anyOf` and a discriminator mapping both name schemas of another file.
+    @Test func aDiscriminatorMappingIntoAnotherFileNamesTheBundledComponents() throws {
+        let folder = temporaryFolder("refs")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try write(
+            """
+            openapi: 3.0.3
+            info: {title: Records, version: "1"}
+            paths:
+              /records:
+                post:
+                  operationId: addRecord
+                  requestBody:
+                    content:
+                      application/json:
+                        schema:
+                          anyOf:
+                            - $ref: 'models/types.yml#/record_a'
+                            - $ref: 'models/types.yml#/record_mx'
+                          discriminator:
+                            propertyName: type
+                            mapping:
+                              A: 'models/types.yml#/record_a'
+                              MX: 'models/types.yml#/record_mx'
+                  responses: {'204': {description: ok}}
+            """, to: folder + "/openapi.yaml")
+        try write(
+            """
+            record_a: {type: object, required: [type, data], properties: {type: {type: string}, data: {type: string}}}
+            record_mx: {type: object, required: [type, priority], properties: {type: {type: string}, priority: {type: integer}}}
+            """, to: folder + "/models/types.yml")
+        let model = try APIModel(document: SpecDocument.load(path: folder + "/openapi.yaml"))
+        #expect(model.warnings == [])
+        let discriminator = try #require(model.operations.first?.body?.schema["discriminator"])
+        #expect(discriminator["mapping"] == .object(JSONObject(["A": .string("RecordA"), "MX": .string("RecordMx")])))
+    }
+
     @Test(arguments: [
         ("missing pointer", "$ref: 'schemas/errors.yaml#/Nope'", "'Nope' does not exist"),
         ("not a spec file", "$ref: /etc/passwd", "referenced files must be .yaml, .yml or .json"),

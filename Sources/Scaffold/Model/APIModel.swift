@@ -386,7 +386,9 @@ struct SchemaNormaliser {
         }
         guard let object = schema.objectValue else { return .object(JSONObject()) }
         if let reference = object["$ref"]?.stringValue {
-            if reference.hasPrefix(Self.componentPrefix) {
+            // A whole component is named; a pointer inside one (`.../Pet/properties/id`) is inlined below.
+            let name = reference.dropFirst(Self.componentPrefix.count)
+            if reference.hasPrefix(Self.componentPrefix), !name.contains("/") {
                 guard let identifier = componentIdentifier(reference) else {
                     throw BackendError(.invalidInput, "$ref '\(reference)' at \(location): no such component schema")
                 }

@@ -68,6 +68,14 @@ struct SpecBundler {
             }
             var result = JSONObject()
             for member in object {
+                if inSchema, member.key == "discriminator", case .object(var discriminator) = member.value,
+                    let mapping = discriminator["mapping"]?.objectValue
+                {
+                    let here = location + "/discriminator/mapping"
+                    discriminator["mapping"] = .object(try bundled(mapping, base: base, depth: depth, location: here))
+                    result[member.key] = .object(discriminator)
+                    continue
+                }
                 let childInSchema = inSchema || SpecBundler.schemaKeys.contains(member.key)
                 result[member.key] = try walk(
                     member.value, base: base, inSchema: childInSchema, depth: depth,
@@ -85,6 +93,33 @@ struct SpecBundler {
         default:
             return value
         }
+    }
+
+    /// A discriminator's mapping values are references too (`other.yaml#/Cat`): each becomes the component
+    /// reference its `$ref` twin among the alternatives gets, so the mapping still names them once bundled.
+    /// Bare schema names (`Cat`) and the root's own `#/...` references stay as written.
+    private mutating func bundled(
+        _ mapping: JSONObject, base: SpecLocation, depth: Int, location: String
+    ) throws(BackendError) -> JSONObject {
+        var result = JSONObject()
+        for entry in mapping {
+            guard let target = entry.value.stringValue, SpecBundler.isReference(target),
+                base != root || !target.hasPrefix("#")
+            else {
+                result[entry.key] = entry.value
+                continue
+            }
+            let here = location + "/" + SpecBundler.escape(entry.key)
+            result[entry.key] = try resolve(target, base: base, inSchema: true, depth: depth, location: here)["$ref"]
+        }
+        return result
+    }
+
+    /// A mapping value that is a reference rather than a schema name: a pointer, a path or a file.
+    static func isReference(_ value: String) -> Bool {
+        let lowered = value.lowercased()
+        return value.contains("#") || value.contains("/") || lowered.hasSuffix(".yaml") || lowered.hasSuffix(".yml")
+            || lowered.hasSuffix(".json")
     }
 
     private mutating func resolve(
@@ -135,12 +170,27 @@ struct SpecBundler {
     }
 
     /// The pointer's last token (`Pet` of `#/components/schemas/Pet`), or the file's name for a whole file.
+    /// A pointer inside a schema that ends in an index or a keyword (`#/Channel/properties/from/oneOf/0`)
+    /// is named from its last other token on (`from_oneOf_0`), since `0` alone names nothing.
     static func componentName(pointer: String, location: SpecLocation) -> String {
-        let last = pointer.split(separator: "/").last.map(String.init) ?? ""
-        let token = (last.removingPercentEncoding ?? last).replacingOccurrences(of: "~1", with: "/")
-            .replacingOccurrences(of: "~0", with: "~")
-        return token.isEmpty ? location.baseName : token
+        let tokens = pointer.split(separator: "/").map { raw in
+            (String(raw).removingPercentEncoding ?? String(raw)).replacingOccurrences(of: "~1", with: "/")
+                .replacingOccurrences(of: "~0", with: "~")
+        }
+        guard let last = tokens.last, !last.isEmpty else { return location.baseName }
+        func isStructural(_ token: String) -> Bool { Int(token) != nil || structuralKeys.contains(token) }
+        guard isStructural(last) else { return last }
+        guard let named = tokens.lastIndex(where: { !isStructural($0) }) else {
+            return ([location.baseName] + tokens).joined(separator: "_")
+        }
+        return tokens[named...].joined(separator: "_")
     }
+
+    /// Pointer tokens that name a place in a schema rather than a schema.
+    static let structuralKeys: Set<String> = [
+        "properties", "items", "allOf", "oneOf", "anyOf", "not", "additionalProperties", "prefixItems", "$defs",
+        "definitions", "components", "schemas",
+    ]
 
     private mutating func claim(_ name: String) -> String {
         var candidate = name.isEmpty ? "Schema" : name

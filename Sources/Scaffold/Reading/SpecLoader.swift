@@ -58,6 +58,7 @@ final class SpecLoader {
         guard pointer.hasPrefix("/") else {
             throw BackendError(.invalidInput, "$ref '\(reference)' at \(`where`): '#\(pointer)' is not a JSON pointer")
         }
+        var walked = ""
         for raw in pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
             let token = (String(raw).removingPercentEncoding ?? String(raw))
                 .replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
@@ -67,8 +68,11 @@ final class SpecLoader {
             case .array(let items) where Int(token).map(items.indices.contains) == true:
                 current = items[Int(token)!]
             default:
-                throw BackendError(.invalidInput, "$ref '\(reference)' at \(`where`): '\(token)' does not exist")
+                let parent = walked.isEmpty ? "at the top of the document" : "under '#\(walked)'"
+                throw BackendError(
+                    .invalidInput, "$ref '\(reference)' at \(`where`): '\(token)' does not exist \(parent)")
             }
+            walked += "/" + raw
         }
         return current
     }
@@ -144,12 +148,27 @@ final class SpecLoader {
         let scalar = Node.Scalar(text)
         switch Resolver.default.resolveTag(of: Node.scalar(scalar)).rawValue {
         case Tag.Name.int.rawValue:
-            if let value = Int.construct(from: scalar) { return .integer(value) }
+            if let value = integer(scalar) { return value }
         case Tag.Name.float.rawValue:
             if let value = Double.construct(from: scalar), value.isFinite { return .number(String(value)) }
         default: break
         }
         return .string(text)
+    }
+
+    /// An integer scalar as a JSON number. One beyond `Int` (a uint64 bound, 18446744073709551615) keeps
+    /// its decimal digits, since `JSONValue` numbers are text; the emitter writes them as written.
+    static func integer(_ scalar: Node.Scalar) -> JSONValue? {
+        if let value = Int.construct(from: scalar) { return .integer(value) }
+        var digits = Substring(scalar.string)
+        let negative = digits.first == "-"
+        if negative || digits.first == "+" { digits = digits.dropFirst() }
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            // Other spellings (hexadecimal, octal, `1_000`) this large are read as the nearest double.
+            return Double.construct(from: scalar).flatMap { $0.isFinite ? .number(String($0)) : nil }
+        }
+        let significant = digits.drop { $0 == "0" }
+        return .number((negative ? "-" : "") + (significant.isEmpty ? "0" : String(significant)))
     }
 
     /// A YAML node as JSON: scalars by their resolved tag, keys always as strings.
@@ -165,8 +184,7 @@ final class SpecLoader {
             case Tag.Name.null.rawValue: return .null
             case Tag.Name.bool.rawValue: return .bool(Bool.construct(from: scalar) ?? false)
             case Tag.Name.int.rawValue:
-                if let value = Int.construct(from: scalar) { return .integer(value) }
-                return .string(scalar.string)
+                return integer(scalar) ?? .string(scalar.string)
             case Tag.Name.float.rawValue:
                 if let value = Double.construct(from: scalar), value.isFinite { return .number(String(value)) }
                 return .string(scalar.string)

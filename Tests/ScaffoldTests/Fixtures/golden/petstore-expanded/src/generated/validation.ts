@@ -194,15 +194,23 @@ function checkString(schema: JsonSchema, value: string, field: string, errors: F
 /** OpenAPI's integer formats; int64's bounds are the nearest doubles (2^63): JSON.parse keeps no more. */
 const integerRanges: Record<string, readonly [number, number]> = { int32: [-2147483648, 2147483647], int64: [-(2 ** 63), 2 ** 63] };
 
+/**
+ * Values and bounds are doubles, both rounded to nearest from their numerals, so `<=` keeps every valid
+ * value. Beyond 2^53 a value equal to an exclusive bound may be a valid one rounded up: it is accepted.
+ */
+function reaches(value: number, bound: number): boolean {
+  return value === bound && Math.abs(bound) <= Number.MAX_SAFE_INTEGER;
+}
+
 function checkNumber(schema: JsonSchema, value: number, field: string, errors: FieldError[]): void {
   const range = schema.format === undefined ? undefined : integerRanges[schema.format];
   if (range !== undefined && (value < range[0] || value > range[1])) errors.push({ field, message: `must fit in ${schema.format}` });
   if (schema.minimum !== undefined && value < schema.minimum) errors.push({ field, message: `must be >= ${schema.minimum}` });
   if (schema.maximum !== undefined && value > schema.maximum) errors.push({ field, message: `must be <= ${schema.maximum}` });
-  if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) {
+  if (schema.exclusiveMinimum !== undefined && (value < schema.exclusiveMinimum || reaches(value, schema.exclusiveMinimum))) {
     errors.push({ field, message: `must be > ${schema.exclusiveMinimum}` });
   }
-  if (schema.exclusiveMaximum !== undefined && value >= schema.exclusiveMaximum) {
+  if (schema.exclusiveMaximum !== undefined && (value > schema.exclusiveMaximum || reaches(value, schema.exclusiveMaximum))) {
     errors.push({ field, message: `must be < ${schema.exclusiveMaximum}` });
   }
   if (schema.multipleOf !== undefined && schema.multipleOf > 0) {
