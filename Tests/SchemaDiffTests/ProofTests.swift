@@ -14,7 +14,7 @@ import Testing
     /// Categories of our own (`Fixtures/own/<name>/a.sql`, `b.sql`), each planned both ways.
     static let categories: [String] = [
         "identity_add", "identity_alter", "storage_parameters", "replica_identity", "index_ordering",
-        "drop_primary_key", "type_cast_using",
+        "drop_primary_key", "type_cast_using", "unique_using_index",
     ]
 
     /// Changes the model does not read. The plan may be proven only if the result really is the target.
@@ -97,6 +97,27 @@ import Testing
         #expect(change.hazards.contains(.castMayFail) == item.mayFail, "\(change.hazards)")
         #expect(change.hazards.contains(.tableRewrite))
         #expect(plan.down.contains { $0.sql.contains("TYPE \(item.from) USING ") }, "\(Self.render(plan.down))")
+    }
+
+    /// A key added where a unique index of the same columns exists takes the index over, with no build.
+    @Test func aKeyTakesOverAMatchingUniqueIndex() throws {
+        let a = try MigraFixtures.fixture("own/unique_using_index", "a")
+        let b = try MigraFixtures.fixture("own/unique_using_index", "b")
+        let live = try TestDatabase("proof_using_index", script: a)
+        defer { live.drop() }
+        let plan = try SchemaDiff.plan(liveURL: live.url, targetSQL: b, allowDestructive: false)
+        #expect(plan.proof.passed, "\(plan.proof)")
+        let up = plan.up.map(\.sql)
+        #expect(
+            up.contains(
+                "ALTER TABLE public.accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX \"accounts_id_idx\""))
+        #expect(
+            up.contains(
+                "ALTER TABLE public.accounts ADD CONSTRAINT accounts_email_key UNIQUE USING INDEX \"accounts_email_key\""
+            ))
+        #expect(
+            !up.contains { $0.contains("DROP INDEX") || $0.contains("CREATE UNIQUE INDEX") }, "\(Self.render(plan.up))")
+        #expect(plan.up.allSatisfy { !$0.hazards.contains(.indexBuild) })
     }
 
     /// Plans `a` -> `b` with the proof, then checks on its own: a proven plan applied to the live
