@@ -92,7 +92,13 @@ extension DiffBuilder {
                 continue
             }
             let fresh = relationCreated(index.table)
-            if concurrentIndexes && !fresh && index.tableKind != "p",
+            // A key dropped in this plan frees the index's name only inside the transaction (the
+            // concurrent down file runs before the transactional one): build it there, after the drop.
+            let name = SQLText.split(key).last.map { SQLText.ident($0) } ?? key
+            let freedByKey = [name, SQLText.split(key).last ?? key].contains { keyName in
+                source.constraints["\(index.table).\(keyName)"].map { ["p", "u"].contains($0.type) } ?? false
+            }
+            if concurrentIndexes && !fresh && !freedByKey && index.tableKind != "p",
                 let range = index.definition.range(of: " INDEX ")
             {
                 var sql = index.definition
