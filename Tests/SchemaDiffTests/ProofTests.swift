@@ -14,7 +14,7 @@ import Testing
     /// Categories of our own (`Fixtures/own/<name>/a.sql`, `b.sql`), each planned both ways.
     static let categories: [String] = [
         "identity_add", "identity_alter", "storage_parameters", "replica_identity", "index_ordering",
-        "drop_primary_key",
+        "drop_primary_key", "type_cast_using", "unique_using_index",
     ]
 
     /// Changes the model does not read. The plan may be proven only if the result really is the target.
@@ -70,6 +70,54 @@ import Testing
         let b = try MigraFixtures.fixture("own/\(name)", "b")
         try Self.check("\(name)_up", a: a, b: b, expected: .proven)
         try Self.check("\(name)_back", a: b, b: a, expected: .proven)
+    }
+
+    /// Column type changes: the server's casts decide whether `USING` may fail on existing rows.
+    static let typeChanges: [(from: String, to: String, using: String, mayFail: Bool)] = [
+        ("bigint", "timestamp without time zone", "to_timestamp(x) AT TIME ZONE 'UTC'", true),
+        ("timestamp(3) without time zone", "bigint", "extract(epoch FROM x AT TIME ZONE 'UTC')::bigint", true),
+        ("text", "integer", "x::integer", true),
+        ("integer", "boolean", "x::boolean", true),
+        ("integer", "bigint", "x::bigint", false),
+        ("integer", "numeric", "x::numeric", false),
+        ("boolean", "text", "x::text", false),
+    ]
+
+    @Test(arguments: typeChanges.indices)
+    func aTypeChangeWithoutAnAssignmentCastIsConvertedAndLabelled(index: Int) throws {
+        let item = Self.typeChanges[index]
+        let live = try TestDatabase("proof_cast_\(index)", script: "CREATE TABLE t (x \(item.from));")
+        defer { live.drop() }
+        let plan = try SchemaDiff.plan(
+            liveURL: live.url, targetSQL: "CREATE TABLE t (x \(item.to));", allowDestructive: true)
+        #expect(plan.proof.passed, "\(plan.proof)")
+        let change = try #require(plan.up.first { $0.sql.contains(" TYPE ") }, "\(Self.render(plan.up))")
+        let sql = change.sql.replacingOccurrences(of: "\"x\"", with: "x")
+        #expect(sql.hasSuffix("TYPE \(item.to) USING \(item.using)"), "\(change.sql)")
+        #expect(change.hazards.contains(.castMayFail) == item.mayFail, "\(change.hazards)")
+        #expect(change.hazards.contains(.tableRewrite))
+        #expect(plan.down.contains { $0.sql.contains("TYPE \(item.from) USING ") }, "\(Self.render(plan.down))")
+    }
+
+    /// A key added where a unique index of the same columns exists takes the index over, with no build.
+    @Test func aKeyTakesOverAMatchingUniqueIndex() throws {
+        let a = try MigraFixtures.fixture("own/unique_using_index", "a")
+        let b = try MigraFixtures.fixture("own/unique_using_index", "b")
+        let live = try TestDatabase("proof_using_index", script: a)
+        defer { live.drop() }
+        let plan = try SchemaDiff.plan(liveURL: live.url, targetSQL: b, allowDestructive: false)
+        #expect(plan.proof.passed, "\(plan.proof)")
+        let up = plan.up.map(\.sql)
+        #expect(
+            up.contains(
+                "ALTER TABLE public.accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX \"accounts_id_idx\""))
+        #expect(
+            up.contains(
+                "ALTER TABLE public.accounts ADD CONSTRAINT accounts_email_key UNIQUE USING INDEX \"accounts_email_key\""
+            ))
+        #expect(
+            !up.contains { $0.contains("DROP INDEX") || $0.contains("CREATE UNIQUE INDEX") }, "\(Self.render(plan.up))")
+        #expect(plan.up.allSatisfy { !$0.hazards.contains(.indexBuild) })
     }
 
     /// Plans `a` -> `b` with the proof, then checks on its own: a proven plan applied to the live

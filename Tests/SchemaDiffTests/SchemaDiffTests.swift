@@ -94,7 +94,7 @@ import Testing
     }
 
     @Test func theCatalogIsReadWithAFixedNumberOfQueries() {
-        #expect(SchemaModel.catalogQueryCount == 13)
+        #expect(SchemaModel.catalogQueryCount == 14)
     }
 
     @Test func shadowURLsKeepEverythingButTheDatabase() {

@@ -73,6 +73,9 @@ extension SchemaModel {
         for item in try rows(Queries.policies, as: PolicyObject.self) {
             model.policies["\(item.table).\(item.name)"] = item
         }
+        for item in try rows(Queries.casts, as: CastObject.self) {
+            model.casts["\(item.source) -> \(item.target)"] = item.context
+        }
         return model
     }
 
@@ -341,6 +344,13 @@ enum Queries {
         WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND \(userSchema) AND \(notExtensionMember("c.oid", "pg_class"))
         """)
 
+    static let casts = json(
+        """
+        SELECT format_type(castsource, NULL) AS source, format_type(casttarget, NULL) AS target,
+               castcontext::text AS context
+        FROM pg_cast
+        """)
+
     static let policies = json(
         """
         SELECT format('%I.%I', n.nspname, c.relname) AS "table", quote_ident(p.polname) AS name,
@@ -355,6 +365,6 @@ enum Queries {
     static let all = [
         schemas, extensions, collations, enums, domains, sequences, tables, constraints, indexes, views, functions,
         triggers,
-        policies,
+        policies, casts,
     ]
 }

@@ -19,8 +19,18 @@ public struct SchemaModel: Codable, Equatable, Sendable {
     public var functions: [String: FunctionObject] = [:]
     public var triggers: [String: TriggerObject] = [:]
     public var policies: [String: PolicyObject] = [:]
+    /// The server's casts, `source -> target` (`format_type` without modifiers) to `pg_cast.castcontext`
+    /// (`i` implicit, `a` assignment, `e` explicit): whether a column type change needs `USING`.
+    public var casts: [String: String] = [:]
 
     public init() {}
+}
+
+/// One row of `pg_cast`.
+public struct CastObject: Codable, Equatable, Sendable {
+    public var source: String
+    public var target: String
+    public var context: String
 }
 
 public struct SchemaObject: Codable, Equatable, Sendable {

@@ -20,9 +20,35 @@ extension DiffBuilder {
         }
     }
 
+    /// A key added to a kept table whose columns a unique btree index of the source (one the target no
+    /// longer has as it is) covers exactly: the key takes that index over instead of building its own.
+    mutating func findKeyIndexes() {
+        var taken: Set<String> = []
+        for (key, constraint) in target.constraints.sorted(by: { $0.key < $1.key })
+        where ["p", "u"].contains(constraint.type) && source.constraints[key] == nil
+            && source.tables[constraint.table]?.kind == "r" && !goneTables.contains(constraint.table)
+        {
+            let kind = constraint.type == "p" ? "PRIMARY KEY " : "UNIQUE "
+            guard constraint.definition.hasPrefix(kind) else { continue }
+            let columns = constraint.definition.dropFirst(kind.count)
+            let candidate = source.indexes.sorted(by: { $0.key < $1.key }).first { indexKey, index in
+                index.table == constraint.table && !taken.contains(indexKey)
+                    && target.indexes[indexKey]?.definition != index.definition
+                    && index.definition.hasPrefix("CREATE UNIQUE INDEX ")
+                    && index.definition.hasSuffix(" ON \(index.table) USING btree \(columns)")
+            }
+            if let (indexKey, _) = candidate {
+                keyIndexes[key] = indexKey
+                taken.insert(indexKey)
+            }
+        }
+    }
+
     mutating func dropIndexes() {
+        let kept = Set(keyIndexes.values)
         for (key, index) in source.indexes.sorted(by: { $0.key < $1.key }) where !relationGone(index.table) {
             if let new = target.indexes[key], new.definition == index.definition { continue }
+            if kept.contains(key) { continue }
             if concurrentIndexes && index.tableKind != "p" {
                 add("DROP INDEX CONCURRENTLY IF EXISTS \(key)", transactional: false)
             } else {
@@ -41,7 +67,12 @@ extension DiffBuilder {
             for (_, constraint) in wanted where pass.contains(constraint.type) {
                 let prefix = "ALTER TABLE \(constraint.table) ADD CONSTRAINT \(constraint.name)"
                 let existing = !createdTables.contains(constraint.table)
-                if existing && ["c", "f"].contains(constraint.type) && !constraint.definition.hasSuffix("NOT VALID") {
+                if let index = keyIndexes["\(constraint.table).\(constraint.name)"] {
+                    let kind = constraint.type == "p" ? "PRIMARY KEY" : "UNIQUE"
+                    add("\(prefix) \(kind) USING INDEX \(SQLText.ident(SQLText.split(index).last ?? index))")
+                } else if existing && ["c", "f"].contains(constraint.type)
+                    && !constraint.definition.hasSuffix("NOT VALID")
+                {
                     add("\(prefix) \(constraint.definition) NOT VALID")
                     add("ALTER TABLE \(constraint.table) VALIDATE CONSTRAINT \(constraint.name)")
                 } else {
@@ -61,7 +92,13 @@ extension DiffBuilder {
                 continue
             }
             let fresh = relationCreated(index.table)
-            if concurrentIndexes && !fresh && index.tableKind != "p",
+            // A key dropped in this plan frees the index's name only inside the transaction (the
+            // concurrent down file runs before the transactional one): build it there, after the drop.
+            let name = SQLText.split(key).last.map { SQLText.ident($0) } ?? key
+            let freedByKey = [name, SQLText.split(key).last ?? key].contains { keyName in
+                source.constraints["\(index.table).\(keyName)"].map { ["p", "u"].contains($0.type) } ?? false
+            }
+            if concurrentIndexes && !fresh && !freedByKey && index.tableKind != "p",
                 let range = index.definition.range(of: " INDEX ")
             {
                 var sql = index.definition

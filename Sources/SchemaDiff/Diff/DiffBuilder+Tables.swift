@@ -186,11 +186,11 @@ extension DiffBuilder {
             if change.rewrite || old.collation != new.collation { hazards.insert(.tableRewrite, at: 0) }
             if change.narrowing { hazards.append(.dataLoss) }
             let collate = new.collation.map { " COLLATE \($0)" } ?? ""
-            // Enums convert to and from other types only through text.
-            let viaText = (isEnum(old.type) || isEnum(new.type)) && new.type != "text" ? "::text" : ""
+            let conversion = conversion(SQLText.ident(old.name), from: old.type, to: new.type)
+            if conversion.mayFail { hazards.append(.castMayFail) }
             add(
-                "\(prefix) TYPE \(new.type)\(collate) USING \(SQLText.ident(old.name))\(viaText)::\(new.type)",
-                hazards, destructive: change.narrowing)
+                "\(prefix) TYPE \(new.type)\(collate) USING \(conversion.expression)", hazards,
+                destructive: change.narrowing || conversion.mayFail)
         }
         if !old.notNull && new.notNull { setNotNull(table, old.name) }
         if old.notNull && !new.notNull { add("\(prefix) DROP NOT NULL") }
@@ -236,6 +236,44 @@ extension DiffBuilder {
                 } ?? false
             add("ALTER TABLE \(key) REPLICA IDENTITY \(identity)", transactional: !afterIndex)
         }
+    }
+
+    /// How `column` of type `old` becomes `new`, asked of the server's casts (the target's catalog):
+    /// with an implicit or assignment cast (or a change of modifiers only) `column::new` cannot fail
+    /// beyond narrowing; without one, an explicit cast, epoch seconds to and from timestamps (which
+    /// have no cast), or text's input function convert it, and a row that does not convert fails.
+    func conversion(_ column: String, from old: String, to new: String) -> (expression: String, mayFail: Bool) {
+        let (from, to) = (Self.baseType(old), Self.baseType(new))
+        // Enums convert to and from other types only through text.
+        if isEnum(old) || isEnum(new) {
+            let viaText = new != "text" && old != "text" ? "::text" : ""
+            return ("\(column)\(viaText)::\(new)", !Self.isString(to))
+        }
+        let context = target.casts["\(from) -> \(to)"] ?? source.casts["\(from) -> \(to)"]
+        if from == to || context == "i" || context == "a" || Self.isString(to) { return ("\(column)::\(new)", false) }
+        if context == nil && !Self.isString(from) {
+            let integers = ["smallint", "integer", "bigint", "numeric", "double precision", "real"]
+            if integers.contains(from) && to.hasPrefix("timestamp") {
+                let zone = to == "timestamp with time zone" ? "" : " AT TIME ZONE 'UTC'"
+                return ("to_timestamp(\(column))\(zone)", true)
+            }
+            if from.hasPrefix("timestamp") && integers.contains(to) {
+                let zone = from == "timestamp with time zone" ? "" : " AT TIME ZONE 'UTC'"
+                return ("extract(epoch FROM \(column)\(zone))::\(new)", true)
+            }
+            return ("\(column)::text::\(new)", true)
+        }
+        return ("\(column)::\(new)", true)
+    }
+
+    /// A type as `format_type(oid, NULL)` prints it: `timestamp(3) without time zone` without `(3)`.
+    static func baseType(_ type: String) -> String {
+        type.replacing(/\(\d+(,\s*\d+)?\)/, with: "")
+    }
+
+    /// String types, to which every type converts by its output function on assignment.
+    static func isString(_ base: String) -> Bool {
+        ["text", "character varying", "character", "name"].contains(base)
     }
 
     func isEnum(_ type: String) -> Bool {

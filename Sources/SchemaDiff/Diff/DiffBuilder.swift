@@ -20,6 +20,9 @@ struct DiffBuilder {
     var recreatedDomains: Set<String> = []
     /// Foreign keys dropped and re-added because the key they reference changes.
     var rebuiltForeignKeys: Set<String> = []
+    /// New primary and unique keys (`table.name`) built from a unique index of the source that matches
+    /// them (`ADD CONSTRAINT ... USING INDEX`), to the index's key; that index is not dropped.
+    var keyIndexes: [String: String] = [:]
 
     init(source: SchemaModel, target: SchemaModel, concurrentIndexes: Bool) {
         self.source = source
@@ -120,6 +123,7 @@ struct DiffBuilder {
                 rekeyedTables.insert(constraint.table)
             }
         }
+        findKeyIndexes()
         for (key, constraint) in source.constraints where constraint.type == "f" {
             if let references = constraint.references, rekeyedTables.contains(references),
                 target.constraints[key] != nil, !goneTables.contains(constraint.table)

@@ -10,6 +10,9 @@ public enum Hazard: String, Codable, Sendable, CaseIterable {
     case dataLoss = "data_loss"
     /// An index is built (time and I/O proportional to the table).
     case indexBuild = "index_build"
+    /// A type change the server has no assignment cast for: `USING` converts each row, and a value that
+    /// does not convert makes the statement fail.
+    case castMayFail = "cast_may_fail"
 }
 
 /// One statement of a migration, without its terminating semicolon.
