@@ -62,7 +62,7 @@ import Testing
         try planner.apply(plan.up, to: connection, what: "up")
         let afterUp = try SchemaModel.load(from: connection)
         #expect(afterUp.differences(to: targetModel) == [], "\(caseName) up:\n\(render(plan.up))")
-        try planner.apply(plan.down, to: connection, what: "down")
+        try planner.apply(plan.down, to: connection, what: "down", concurrentFirst: true)
         let afterDown = try SchemaModel.load(from: connection)
         #expect(afterDown.differences(to: start) == [], "\(caseName) down:\n\(render(plan.down))")
     }

@@ -145,7 +145,7 @@ import Testing
         #expect(start != wanted, "\(label): a.sql and b.sql dump the same")
         try MigrationPlanner().apply(plan.up, to: connection, what: "up")
         #expect(try dump.dump(connection, lockTimeout: "5s").differences(to: wanted) == [], "\(render(plan.up))")
-        try MigrationPlanner().apply(plan.down, to: connection, what: "down")
+        try MigrationPlanner().apply(plan.down, to: connection, what: "down", concurrentFirst: true)
         #expect(try dump.dump(connection, lockTimeout: "5s").differences(to: start) == [], "\(render(plan.down))")
     }
 

@@ -192,7 +192,7 @@ public struct MigrationPlanner: Sendable {
                 change.pending.isEmpty || !residual.statements.isEmpty ? reached.differences(to: target) : []
             if change.pending.isEmpty { try compare("the shadow after up vs the target", with: targetDump) }
             down = SchemaDiffer(allowDestructive: true).diff(from: reached, to: start).statements
-            try apply(down, to: connection, what: "down")
+            try apply(down, to: connection, what: "down", concurrentFirst: true)
             proof.downDifferences = try SchemaModel.load(from: connection).differences(to: start)
             try compare("the shadow after up and down vs live", with: liveDump)
             if !change.pending.isEmpty, pgDump != nil {
@@ -239,12 +239,22 @@ public struct MigrationPlanner: Sendable {
     }
 
     /// Runs statements as the written files would run: the header and every transactional statement in one
-    /// transaction, then each non-transactional statement on its own.
+    /// transaction, and each non-transactional statement on its own; after the transaction going up, before
+    /// it coming down (apply_migration rolls the later `_concurrent` migration back first).
     public func apply(
-        _ statements: [MigrationStatement], to connection: PostgresConnection, what: String = "migration"
+        _ statements: [MigrationStatement], to connection: PostgresConnection, what: String = "migration",
+        concurrentFirst: Bool = false
     ) throws(BackendError) {
         var current = ""
+        func runConcurrent() throws(BackendError) {
+            for sql in nonTransactionalHeader { try connection.query(sql) }
+            for statement in statements where !statement.transactional {
+                current = statement.sql
+                try connection.query(statement.sql)
+            }
+        }
         do {
+            if concurrentFirst { try runConcurrent() }
             try connection.transaction { () throws(BackendError) in
                 for sql in header { try connection.query(sql) }
                 for statement in statements where statement.transactional {
@@ -252,11 +262,7 @@ public struct MigrationPlanner: Sendable {
                     try connection.query(statement.sql)
                 }
             }
-            for sql in nonTransactionalHeader { try connection.query(sql) }
-            for statement in statements where !statement.transactional {
-                current = statement.sql
-                try connection.query(statement.sql)
-            }
+            if !concurrentFirst { try runConcurrent() }
             try connection.query("RESET ALL")
         } catch {
             throw BackendError(error.code, "\(what) failed at `\(current)`: \(error.message)")
