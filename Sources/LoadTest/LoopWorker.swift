@@ -108,8 +108,7 @@ final class LoopWorker: @unchecked Sendable {
         // rate over the window, not with a few stragglers; a request-count run keeps every second it used.
         lastSecond =
             plan.durationGiven ? min(max(Int(plan.duration.rounded(.up)) - 1, 0), seconds - 1) : seconds - 1
-        measurement.timeline = [TimelineBucket](repeating: TimelineBucket(), count: seconds)
-        measurement.secondHistograms = SecondHistograms(seconds: seconds)
+        measurement = RunMeasurement(seconds: seconds)
     }
 
     deinit { requestBytes.deallocate() }
@@ -465,8 +464,7 @@ final class LoopWorker: @unchecked Sendable {
             taken.cpuSystemMicros = cpu.system - cpuStart.system
             cpuStart = cpu
         }
-        measurement = RunMeasurement()
-        measurement.timeline = [TimelineBucket](repeating: TimelineBucket(), count: lastSecond + 1)
+        measurement = RunMeasurement(seconds: lastSecond + 1)
         measurement.connectedOnce = taken.connectedOnce
         return taken
     }

@@ -95,6 +95,15 @@ struct RunMeasurement: Sendable {
     var connectedOnce = false
     var cancelled = false
 
+    /// An empty measurement with room for `seconds` seconds: the timeline and its latency histograms are
+    /// always sized together, since a response is recorded in both by the same second.
+    init(seconds: Int) {
+        timeline = [TimelineBucket](repeating: TimelineBucket(), count: seconds)
+        secondHistograms = SecondHistograms(seconds: seconds)
+    }
+
+    init() {}
+
     /// One response of the measured window: a single mutation of the measurement per response.
     @inline(__always) mutating func record(
         micros: UInt64, status: Int, second: Int, now: UInt64, beforeFirst429: Bool
