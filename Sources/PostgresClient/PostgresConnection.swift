@@ -10,7 +10,7 @@ import Foundation
 public final class PostgresConnection: @unchecked Sendable {
     private let handle: OpaquePointer
     private let noticeBox = NoticeBox()
-    private let canceller: Canceller?
+    private let cancelHandle: OpaquePointer?
     private let scope: CancellationScope?
     private var cancellationToken: Int?
     /// What the caller passed, with the password masked, for messages.
@@ -49,11 +49,11 @@ public final class PostgresConnection: @unchecked Sendable {
         self.handle = handle
         self.displayName = displayName
         // Made once, so cancelling never touches the connection itself from another thread.
-        canceller = Canceller(PQgetCancel(handle))
+        cancelHandle = PQgetCancel(handle)
         // Blocking work whose task is cancelled stops the statement running here.
         scope = CancellationScope.current
-        if let scope, let canceller {
-            cancellationToken = scope.register { canceller.cancelInFlight() }
+        if let scope, let cancelHandle = UncheckedCancel(cancelHandle) {
+            cancellationToken = scope.register { cancelHandle.send() }
         }
         let box = Unmanaged.passUnretained(noticeBox).toOpaque()
         PQsetNoticeReceiver(
@@ -66,6 +66,7 @@ public final class PostgresConnection: @unchecked Sendable {
 
     deinit {
         if let scope, let cancellationToken { scope.unregister(cancellationToken) }
+        if let cancelHandle { PQfreeCancel(cancelHandle) }
         PQfinish(handle)
     }
 
@@ -95,8 +96,6 @@ public final class PostgresConnection: @unchecked Sendable {
     @discardableResult
     public func query(_ sql: String, _ parameters: [String?] = []) throws(BackendError) -> QueryResult {
         try checkNotCancelled(sql)
-        canceller?.setBusy(sql != "ROLLBACK")
-        defer { canceller?.setBusy(false) }
         let result = withOptionalCStrings(parameters) { pointers in
             PQexecParams(handle, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
         }
@@ -108,8 +107,6 @@ public final class PostgresConnection: @unchecked Sendable {
     @discardableResult
     public func execute(script: String) throws(BackendError) -> QueryResult {
         try checkNotCancelled(script)
-        canceller?.setBusy(true)
-        defer { canceller?.setBusy(false) }
         return try consume(PQexec(handle, script), sql: script)
     }
 
@@ -121,7 +118,9 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Asks the server to cancel the statement running on this connection; safe from any thread.
     public func cancel() {
-        canceller?.send()
+        guard let cancelHandle else { return }
+        var buffer = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(cancelHandle, &buffer, Int32(buffer.count))
     }
 
     /// Runs `body` inside `BEGIN ... COMMIT` (or `ROLLBACK` when it throws or `rollback` is true).
@@ -250,37 +249,18 @@ private func withOptionalCStrings<R>(_ strings: [String?], _ body: ([UnsafePoint
     return body(pointers.map { UnsafePointer($0) })
 }
 
-/// The connection's libpq cancel object and whether a statement is in flight, shared with the cancelling
-/// thread (PQcancel is documented as thread-safe). A cancel that reaches the server before the statement
-/// does is lost (a race that a loaded machine widens), so it is sent again while that statement runs.
-private final class Canceller: @unchecked Sendable {
-    private let lock = NSLock()
-    private let pointer: OpaquePointer
-    private var busy = false
+/// A libpq cancel object sent from the cancelling thread; PQcancel is documented as thread-safe, and the
+/// scope's lock keeps it alive while a handler runs (see `CancellationScope`).
+private struct UncheckedCancel: @unchecked Sendable {
+    let pointer: OpaquePointer
 
     init?(_ pointer: OpaquePointer?) {
         guard let pointer else { return nil }
         self.pointer = pointer
     }
 
-    deinit { PQfreeCancel(pointer) }
-
-    func setBusy(_ value: Bool) { lock.withLock { busy = value } }
-
     func send() {
         var buffer = [CChar](repeating: 0, count: 256)
         _ = PQcancel(pointer, &buffer, Int32(buffer.count))
-    }
-
-    /// Sends the cancel now, then every 100 ms for at most 5 s while a statement is still in flight.
-    func cancelInFlight() {
-        send()
-        Thread { [self] in
-            for _ in 0..<50 {
-                usleep(100_000)
-                guard lock.withLock({ busy }) else { return }
-                send()
-            }
-        }.start()
     }
 }
