@@ -6,6 +6,11 @@ import Foundation
 struct SeniorBackend: AsyncParsableCommand {
     /// Like ArgumentParser's own entry point, but bad input exits 2 (the contract), not EX_USAGE (64).
     static func main() async {
+        // An agent starts `serve` and waits for the first reply: ArgumentParser builds its command tree by
+        // reflection, a few milliseconds of protocol-conformance scans that this command, with no options, needs not.
+        if CommandLine.arguments.dropFirst() == ["serve"] {
+            do { return try await Serve().run() } catch { Self.exit(withError: error) }
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
