@@ -31,7 +31,8 @@ let package = Package(
         // The seven forcing questions, one per call, with per-session state files. Foundation only.
         .target(name: "GrillSession", dependencies: ["BackendCore", "DecisionEngine"], swiftSettings: strictSettings),
         // libpq, the PostgreSQL client library (Debian: libpq-dev).
-        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // libpq and libzmq are opened at first use (dlopen), not linked: see the loaders in these C targets.
+        .target(name: "CLibPQ"),
         // A small Swift wrapper over libpq: connections, queries, scripts, transactions, errors.
         .target(name: "PostgresClient", dependencies: ["BackendCore", "CLibPQ"], swiftSettings: strictSettings),
         // PostgreSQL analysis: the catalog snapshot, the checks, index advice, explain.
@@ -52,7 +53,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // libzmq, the ZeroMQ library (Debian: libzmq3-dev): the transport of Locust's master/worker protocol.
-        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        .target(name: "CZeroMQ"),
         // The load generator as a worker of a Locust master: ZeroMQ + MessagePack, Locust's stats format, the
         // HdrHistogram message and the master-side plugin that merges them.
         .target(
@@ -68,6 +69,8 @@ let package = Package(
             dependencies: [
                 "BackendCore", "PostgresClient", .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             resources: [.embedInCode("Templates")],
             swiftSettings: strictSettings),

@@ -8,10 +8,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 want_test=false
 [ "${1:-}" = "--test" ] && want_test=true
 
-# libpq: PostgreSQL; libcurl: FoundationNetworking, which fetches remote OpenAPI documents; libzmq: the
-# transport of a Locust master (load-test --locust-master); postgresql-client: pg_dump, with which
-# plan_migration proves a plan (without it: a model-level check only).
-packages=(pkg-config ca-certificates libpq-dev libcurl4-openssl-dev libzmq3-dev postgresql-client)
+# libpq: PostgreSQL; libzmq: the transport of a Locust master (load-test --locust-master); both opened at
+# first use (their -dev packages bring the headers and the libraries); postgresql-client: pg_dump, with
+# which plan_migration proves a plan (without it: a model-level check only).
+packages=(pkg-config ca-certificates libpq-dev libzmq3-dev postgresql-client)
 if $want_test; then
   # A real PostgreSQL 15 cluster with pg_stat_statements (contrib) and hypopg for the analysis tests.
   # nginx-light: the loopback server of the Locust worker tests (stub_status counts the requests).

@@ -26,6 +26,7 @@ public final class PostgresConnection: @unchecked Sendable {
     public static func connect(
         _ connection: String, applicationName: String = "senior-backend", timeoutSeconds: Int = 10
     ) throws(BackendError) -> PostgresConnection {
+        if let failure = clibpq_load() { throw BackendError(.failed, String(cString: failure)) }
         Self.registerPassword(in: connection)
         // Later keywords override earlier ones, so the caller's own connect_timeout still wins.
         let keywords = ["connect_timeout", "fallback_application_name", "dbname"]
@@ -153,6 +154,7 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Registers the password of a URI or key/value string so it is masked wherever it appears.
     static func registerPassword(in connection: String) {
+        guard clibpq_load() == nil else { return }  // nothing can connect then, and connect says why
         var options: UnsafeMutablePointer<PQconninfoOption>?
         var error: UnsafeMutablePointer<CChar>?
         options = PQconninfoParse(connection, &error)

@@ -15,6 +15,7 @@ import http.server
 import json
 import os
 import pathlib
+import socket
 import subprocess
 import threading
 
@@ -122,6 +123,27 @@ def test_digitalocean_record_types_are_told_apart_by_their_mapped_tags(scaffolde
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """The multi-file fixture; `/moved/...` redirects to `/...`, `/loop` to itself, `/truncated` lies about
+    its length and closes."""
+
+    def do_GET(self) -> None:
+        if self.path.startswith("/moved/"):
+            self.send_response(302)
+            self.send_header("Location", self.path[len("/moved"):])
+            self.end_headers()
+        elif self.path == "/loop":
+            self.send_response(301)
+            self.send_header("Location", "/loop")
+            self.end_headers()
+        elif self.path == "/truncated":
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b"openapi: 3.0.3\n")
+            self.close_connection = True
+        else:
+            super().do_GET()
+
     def log_message(self, *args) -> None:
         pass
 
@@ -151,3 +173,29 @@ def test_a_missing_remote_spec_is_a_clear_error(spec_server, tmp_path):
     assert done.returncode == 2
     assert "answered HTTP 404" in done.stderr.decode() + done.stdout.decode()
     assert not (tmp_path / "remote").exists()
+
+
+def test_a_redirected_spec_is_followed_and_its_refs_resolve(spec_server, tmp_path):
+    done = run_scaffold(f"{spec_server}/moved/openapi.yaml", tmp_path / "remote")
+    assert done.returncode == 0, done.stderr.decode()
+    assert len(json.loads(done.stdout)["operations"]) == 4
+
+
+@pytest.mark.parametrize("path, message", [
+    ("/loop", "redirected more than 5 times"),
+    ("/truncated", "closed the connection before the answer was complete"),
+])
+def test_a_broken_remote_spec_is_a_clear_error(spec_server, tmp_path, path, message):
+    done = run_scaffold(f"{spec_server}{path}", tmp_path / "remote")
+    assert done.returncode != 0
+    assert message in done.stderr.decode() + done.stdout.decode()
+    assert not (tmp_path / "remote").exists()
+
+
+def test_an_unreachable_spec_host_is_a_clear_error(tmp_path):
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    done = run_scaffold(f"http://127.0.0.1:{port}/openapi.yaml", tmp_path / "remote")
+    assert done.returncode != 0
+    assert f"http://127.0.0.1:{port}/openapi.yaml" in done.stderr.decode() + done.stdout.decode()

@@ -14,6 +14,7 @@ final class ZMQDealer {
     private let socket: UnsafeMutableRawPointer
 
     init(endpoint: String, identity: String) throws(BackendError) {
+        if let failure = czeromq_load() { throw BackendError(.failed, String(cString: failure)) }
         guard let context = zmq_ctx_new() else { throw BackendError(.failed, "cannot create a ZeroMQ context") }
         guard let socket = zmq_socket(context, ZMQ_DEALER) else {
             zmq_ctx_term(context)

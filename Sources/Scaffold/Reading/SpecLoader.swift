@@ -2,10 +2,6 @@ import BackendCore
 import Foundation
 import Yams
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// Reads spec documents (the root and every file an external `$ref` names) once each, as `JSONValue`.
 final class SpecLoader {
     /// Larger documents are refused before parsing: the largest public specs are under 20 MB.
@@ -96,40 +92,10 @@ final class SpecLoader {
             }
             return [UInt8](data)
         case .url(let url):
-            return try SpecLoader.fetch(url, origin: origin)
+            return try HTTPFetcher.get(
+                url, accept: "application/yaml, application/json;q=0.9, */*;q=0.5", maxBytes: SpecLoader.maxBytes,
+                timeout: SpecLoader.fetchTimeout, origin: origin)
         }
-    }
-
-    /// A plain GET through FoundationNetworking; redirects followed, body size capped.
-    private static func fetch(_ url: URL, origin: String) throws(BackendError) -> [UInt8] {
-        final class Outcome: @unchecked Sendable {
-            var data: Data?
-            var status = 0
-            var failure: String?
-        }
-        let outcome = Outcome()
-        let done = DispatchSemaphore(value: 0)
-        var request = URLRequest(url: url, timeoutInterval: fetchTimeout)
-        request.setValue("application/yaml, application/json;q=0.9, */*;q=0.5", forHTTPHeaderField: "Accept")
-        let task = URLSession.shared.dataTask(with: request) { data, response, error in
-            outcome.data = data
-            outcome.status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            outcome.failure = error?.localizedDescription
-            done.signal()
-        }
-        task.resume()
-        done.wait()
-        let shown = url.absoluteString
-        if let failure = outcome.failure {
-            throw BackendError(.unreachable, "\(origin): fetching \(shown) failed: \(failure)")
-        }
-        guard outcome.status == 200, let data = outcome.data else {
-            throw BackendError(.notFound, "\(origin): fetching \(shown) answered HTTP \(outcome.status)")
-        }
-        guard data.count <= maxBytes else {
-            throw BackendError(.invalidInput, "\(origin): \(shown) is larger than \(maxBytes >> 20) MiB")
-        }
-        return [UInt8](data)
     }
 
     /// A plain (unquoted) scalar typed as Yams' default resolver types it (null, bool, int, float), by
