@@ -3,5 +3,6 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh" >&2
-swift build -c release --static-swift-stdlib --package-path "$root" >&2
+# Only our product: the dependencies' example executables would be built and linked too.
+swift build -c release --static-swift-stdlib --product senior-backend --package-path "$root" >&2
 exec "$root/.build/release/senior-backend" serve "$@"

@@ -23,7 +23,8 @@ echo "== swift format lint"
 swift format lint --strict --recursive Sources Tests Package.swift
 
 echo "== swift build (release)"
-swift build -c release --static-swift-stdlib
+# Only our product: the dependencies' example executables (eight more static links) are not needed.
+swift build -c release --static-swift-stdlib --product senior-backend
 echo "== PostgreSQL 15 test cluster"
 # Under /tmp itself: the server's Unix socket path must stay short.
 cluster=$(mktemp -d /tmp/senior-backend-pg.XXXXXX)
