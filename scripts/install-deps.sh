@@ -15,8 +15,9 @@ packages=(pkg-config ca-certificates libpq-dev libzmq3-dev postgresql-client)
 if $want_test; then
   # A real PostgreSQL 15 cluster with pg_stat_statements (contrib) and hypopg for the analysis tests.
   # nginx-light: the loopback server of the Locust worker tests (stub_status counts the requests).
+  # redis-server, node-redis: the generated README's shared rate-limit store, run by test_scaffold_hardening.
   packages+=(python3 postgresql-15 postgresql-contrib postgresql-15-hypopg node-typescript node-express node-jose node-cors
-    node-async node-split2 node-xtend node-readable-stream nginx-light)
+    node-async node-split2 node-xtend node-readable-stream nginx-light redis-server node-redis)
 fi
 
 missing=()

@@ -104,6 +104,22 @@ func typeCheck(_ project: String) throws -> (status: Int32, output: String) {
         #expect(result.operations.first?.route == route)
     }
 
+    /// The generated README documents the same hardening for every framework: from its configuration
+    /// table on (variables, authentication, rate limits with the shared store, request ids) it is one text.
+    @Test func theHardeningIsDocumentedAlikeForEveryFramework() throws {
+        var sections: [String: Substring] = [:]
+        for framework in Framework.allCases {
+            let output = temporaryFolder(framework.rawValue)
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            _ = try scaffold(fixtures + "/hardened.yaml", into: output, framework: framework.rawValue)
+            let readme = try String(contentsOfFile: output + "/README.md", encoding: .utf8)
+            let start = try #require(readme.range(of: "## Configuration"))
+            sections[framework.rawValue] = readme[start.lowerBound...]
+        }
+        #expect(sections["express"]?.contains("PEXPIRE") == true)
+        #expect(sections["express"] == sections["fastify"] && sections["express"] == sections["koa"])
+    }
+
     /// Handlers are framework-independent: the same file for every framework.
     @Test func handlersAreTheSameForEveryFramework() throws {
         var handlers: [String: [String: [UInt8]]] = [:]

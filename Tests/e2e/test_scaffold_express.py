@@ -5,6 +5,7 @@ generated app runs with NODE_PATH=/usr/share/nodejs and listens on 127.0.0.1 onl
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pathlib
@@ -58,6 +59,7 @@ class Server:
     """
 
     def __init__(self, project: pathlib.Path, node_path: str = NODE_PATH, env: dict | None = None):
+        self.project = project
         self.port = free_port()
         env = {**os.environ, "RATE_LIMIT_MAX": "1000000", **(env or {}), "NODE_PATH": node_path,
                "PORT": str(self.port), "HOST": "127.0.0.1"}
@@ -212,6 +214,35 @@ def test_protected_operations_fail_closed_with_401(secured):
         assert body["status"] == 401 and body["code"] == "UNAUTHENTICATED" and body["requestId"]
     _, reply_headers, _ = secured.request("POST", "/anything/bearer")
     assert reply_headers.get("WWW-Authenticate") == "Bearer"
+
+
+@pytest.fixture(scope="module")
+def keyed(secured):
+    """The secured project with its query and cookie API keys configured (as SHA-256 digests)."""
+    def digest(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    server = Server(secured.project, env={
+        "AUTH_API_KEY_QUERY_KEYS": f"{digest('query-key-1')}, {digest('query-key-2')}",
+        "AUTH_API_KEY_COOKIE_KEYS": digest("cookie-key")})
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("method, path, headers, expected", [
+    ("GET", "/anything/apiKey?apiKey=query-key-1", {}, 501),
+    ("GET", "/anything/apiKey?apiKey=query-key-2", {}, 501),                 # the second configured key
+    ("GET", "/anything/apiKey?apiKey=query-key-3", {}, 401),
+    ("GET", "/anything/apiKey?apiKey=", {}, 401),
+    ("GET", "/anything/apiKey", {"Cookie": "apiKey=query-key-1"}, 401),      # a query key, sent as a cookie
+    ("POST", "/anything/apiKey", {"Cookie": "a=1; api_key=cookie-key; b=2"}, 501),
+    ("POST", "/anything/apiKey", {"Cookie": "api_key=cookie-kez"}, 401),
+    ("POST", "/anything/apiKey?api_key=cookie-key", {}, 401),                 # a cookie key, sent in the query
+])
+def test_query_and_cookie_api_keys_are_checked_against_their_hashes(keyed, method, path, headers, expected):
+    status, _, body = keyed.request(method, path, headers=headers)
+    assert status == expected, body
+    assert body["code"] == ("NOT_IMPLEMENTED" if expected == 501 else "UNAUTHENTICATED"), body
 
 
 def test_accepted_credentials_and_open_operations_reach_the_handler(secured):

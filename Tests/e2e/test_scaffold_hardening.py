@@ -10,7 +10,11 @@ import hashlib
 import hmac
 import http.server
 import json
+import os
 import pathlib
+import re
+import shutil
+import socket
 import subprocess
 import threading
 import time
@@ -20,7 +24,8 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from test_scaffold_express import BIN, FIXTURES, NODE_PATH, Server, compile_project, require_node_tools, scaffold
+from test_scaffold_express import (BIN, FIXTURES, NODE_PATH, Server, compile_project, free_port, require_node_tools,
+                                  scaffold)
 
 ISSUER = "https://issuer.test"
 AUDIENCE = "orders-api"
@@ -288,7 +293,7 @@ def test_unconfigured_schemes_fail_closed_and_are_named_at_start(project, keys):
     ("RATE_LIMIT_MAX", "many", "RATE_LIMIT_MAX must be a whole number"),
 ])
 def test_unusable_configuration_stops_the_start_with_the_variable_named(project, keys, variable, value, message):
-    env = {**__import__("os").environ, **configured_env(keys), variable: value, "NODE_PATH": NODE_PATH, "PORT": "0"}
+    env = {**os.environ, **configured_env(keys), variable: value, "NODE_PATH": NODE_PATH, "PORT": "0"}
     done = subprocess.run(["node", "dist/server.js"], cwd=project, env=env, capture_output=True, timeout=30)
     assert done.returncode == 1
     assert message in done.stderr.decode(), done.stderr.decode()
@@ -387,3 +392,69 @@ def test_generate_spec_reads_the_limits_and_security_back(project, tmp_path):
     assert "x-rate-limit" not in spec["paths"]["/status"]["get"]
     assert spec["paths"]["/orders"]["get"]["security"] == [{"bearerAuth": ["orders:read"]}]
     assert spec["components"]["securitySchemes"]["partnerKey"] == {"type": "apiKey", "in": "header", "name": "X-API-Key"}
+
+
+class Redis:
+    """Debian's redis-server on a free loopback port, without persistence."""
+
+    def __init__(self):
+        if shutil.which("redis-server") is None or not pathlib.Path(NODE_PATH, "redis").is_dir():
+            pytest.fail("the shared-store test needs Debian's redis-server and node-redis: "
+                        "apt-get install -y redis-server node-redis (scripts/install-deps.sh --test)")
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+                                         "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
+        for _ in range(200):  # bounded: 10 s
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError("redis-server did not start listening")
+
+    def cli(self, *command: str) -> str:
+        done = subprocess.run(["redis-cli", "-p", str(self.port), *command], capture_output=True, timeout=10)
+        return done.stdout.decode().strip()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def test_the_readmes_redis_store_shares_the_limits_between_instances(tmp_path, keys):
+    """The generated README's Redis recipe, copied as a user would, makes two instances share one limit."""
+    require_node_tools()
+    redis = Redis()
+    servers: list[Server] = []
+    try:
+        project = tmp_path / "shared"
+        scaffold(FIXTURES / "hardened.yaml", project)
+        store, wiring = re.findall(r"```ts\n(.*?)```", (project / "README.md").read_text(), re.S)
+        assert store.startswith("// src/redis-store.ts\n")
+        (project / "src/redis-store.ts").write_text(store)
+        app = project / "src/app.ts"
+        text, count = re.subn(r"  const rateLimiter = new RateLimiter\(new MemoryRateLimitStore\(\), .*\n",
+                              "".join("  " + line + "\n" for line in wiring.splitlines()), app.read_text())
+        assert count == 1
+        app.write_text('import { redisRateLimitStore } from "./redis-store";\n' + text)
+        modules = project / "node_modules"  # what `npm install redis` would leave
+        modules.mkdir()
+        for package in ("redis", "@redis"):
+            (modules / package).symlink_to(pathlib.Path(NODE_PATH, package))
+        compile_project(project)
+        env = configured_env(keys, RATE_LIMIT_MAX="", REDIS_URL=redis.url)
+        servers = [Server(project, env=env), Server(project, env=env)]
+        body = json.dumps({"email": "a@example.com", "password": "correct horse"}).encode()
+        replies = [servers[index % 2].request("POST", "/api/v1/auth/login", body, {"Content-Type": "application/json"})
+                   for index in range(6)]
+        # Alternating instances: each saw 3 requests, so only a shared count reaches the limit of 5.
+        assert [status for status, _, _ in replies] == [501] * 5 + [429], replies
+        assert replies[5][1]["RateLimit"].startswith('"login";r=0;t=')
+        assert 1 <= int(replies[5][1]["Retry-After"]) <= 60
+        assert redis.cli("GET", "ratelimit:login|ip:127.0.0.1") == "6"
+        assert 0 < int(redis.cli("PTTL", "ratelimit:login|ip:127.0.0.1")) <= 60_000
+    finally:
+        for server in servers:
+            server.stop()
+        redis.stop()

@@ -163,6 +163,7 @@ struct ProjectEmitter {
             if let location = scheme.location { value["in"] = .string(location) }
             if let name = scheme.parameterName { value["name"] = .string(name) }
             if let kind = scheme.scheme { value["scheme"] = .string(kind) }
+            if let format = scheme.bearerFormat { value["bearerFormat"] = .string(format) }
             value["verifier"] = .string(scheme.verifier)
             value["env"] = .string(scheme.environmentPrefix)
             table[scheme.name] = .object(value)

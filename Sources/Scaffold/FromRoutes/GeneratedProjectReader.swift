@@ -215,6 +215,7 @@ struct GeneratedProjectReader {
         if let location = entry["in"] { scheme["in"] = location }
         if let name = entry["name"] { scheme["name"] = name }
         if let kind = entry["scheme"] { scheme["scheme"] = kind }
+        if let format = entry["bearerFormat"] { scheme["bearerFormat"] = format }
         if type == "oauth2" { scheme["flows"] = .object(JSONObject()) }
         if type == "openIdConnect" { scheme["openIdConnectUrl"] = .string("") }
         return .object(scheme)

@@ -58,6 +58,8 @@ struct APIModel {
         var location: String?
         var parameterName: String?
         var scheme: String?
+        /// http bearer's hint (`JWT`): documentation only, kept so that generate_spec gives it back.
+        var bearerFormat: String? = nil
 
         /// The generated project's built-in verifier: `jwt` (http bearer, oauth2, openIdConnect), `apiKey`, `none`.
         var verifier: String {
@@ -135,7 +137,8 @@ struct APIModel {
             schemes.append(
                 SecurityScheme(
                     name: member.key, type: value["type"]?.stringValue ?? "unknown", location: value["in"]?.stringValue,
-                    parameterName: value["name"]?.stringValue, scheme: value["scheme"]?.stringValue?.lowercased()))
+                    parameterName: value["name"]?.stringValue, scheme: value["scheme"]?.stringValue?.lowercased(),
+                    bearerFormat: value["bearerFormat"]?.stringValue))
         }
         securitySchemes = schemes
         for (prefix, sharing) in Dictionary(grouping: schemes, by: \.environmentPrefix).sorted(by: { $0.key < $1.key })

@@ -6,7 +6,7 @@ import type * as Operations from "./operations";
 import { errorBody, requestIdOf, type ErrorFormat, type ErrorSpec, type FieldError, type HandlerResult } from "./runtime";
 import { components } from "./schemas";
 import { authenticate, type Principal, type RequestView, type SecurityHooks } from "./security";
-import { accessLogLine, drainOnSignal, host, type RateLimiter, type Readiness } from "./hardening";
+import { accessLogLine, admit, drainOnSignal, healthReply, host, type RateLimiter, type Readiness } from "./hardening";
 import { acceptsMediaType, formBody, isFormBody, parseUrlEncoded } from "./forms";
 import { coerce, parseCookies, queryValue, validate, type JsonSchema, type ParameterSpec } from "./validation";
 
@@ -50,7 +50,6 @@ export function harden(app: FastifyInstance, headers: Readonly<Record<string, st
     for (const [name, value] of present) reply.header(name, value);
   });
   app.addHook("onResponse", async (request, reply) => {
-    const principal = principals.get(request);
     log(
       accessLogLine({
         requestId: idOf(request),
@@ -59,12 +58,16 @@ export function harden(app: FastifyInstance, headers: Readonly<Record<string, st
         status: reply.statusCode,
         durationMs: Date.now() - (started.get(request) ?? Date.now()),
         client: request.ip,
-        ...(principal === undefined ? {} : { principal: `${principal.scheme}:${principal.subject}` }),
+        principal: principals.get(request),
       }),
     );
   });
-  app.get("/healthz", async (_request, reply) => reply.code(200).send({ status: "ok" }));
-  app.get("/readyz", async (_request, reply) => reply.code(readiness.ready ? 200 : 503).send({ status: readiness.ready ? "ready" : "draining" }));
+  for (const route of ["/healthz", "/readyz"] as const) {
+    app.get(route, async (_request, reply) => {
+      const { status, body } = healthReply(route, readiness);
+      return reply.code(status).send(body);
+    });
+  }
 }
 
 /** Listens on `port` at `address`, and drains on SIGTERM or SIGINT (`drainOnSignal`). */
@@ -291,22 +294,9 @@ export function registerRoutes(app: FastifyInstance, handlers: Handlers, options
         routed.set(request, spec);
         const outcome = await authenticate(spec.security, options.security, viewOf(request));
         if (outcome.principal !== null) principals.set(request, outcome.principal);
-        // Counted before the credentials are judged, so that guessing them is limited too.
-        if (options.rateLimiter !== undefined) {
-          const client = outcome.principal !== null ? `${outcome.principal.scheme}:${outcome.principal.subject}` : `ip:${request.ip}`;
-          const own = spec.rateLimit === undefined ? undefined : { name: spec.operationId, ...spec.rateLimit };
-          const decision = await options.rateLimiter.check(client, spec.operationId, own);
-          for (const [name, value] of Object.entries(decision.headers)) reply.header(name, value);
-          if (decision.limited) {
-            const message = `too many requests: retry in ${decision.retryAfter} s`;
-            return sendError(reply, request, format, 429, { code: "RATE_LIMITED", message });
-          }
-        }
-        if (!outcome.ok) {
-          if (outcome.challenge !== undefined && outcome.status === 401) reply.header("WWW-Authenticate", outcome.challenge);
-          const code = outcome.status === 403 ? "FORBIDDEN" : "UNAUTHENTICATED";
-          return sendError(reply, request, format, outcome.status, { code, message: outcome.message });
-        }
+        const admission = await admit(spec, outcome, options.rateLimiter, request.ip);
+        for (const [name, value] of Object.entries(admission.headers)) reply.header(name, value);
+        if (admission.refusal !== undefined) return sendError(reply, request, format, admission.refusal.status, admission.refusal.error);
         (request as { auth?: Principal | null }).auth = outcome.principal;
         return undefined;
       },

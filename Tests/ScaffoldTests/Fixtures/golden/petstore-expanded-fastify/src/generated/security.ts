@@ -11,6 +11,8 @@ export interface SchemeSpec {
   in?: string;
   name?: string;
   scheme?: string;
+  /** http bearer's format hint (`JWT`), as the spec gives it. */
+  bearerFormat?: string;
   /** The built-in verifier: JWT (bearer, oauth2, openIdConnect), hashed API keys, or none (basic, ...). */
   verifier: "jwt" | "apiKey" | "none";
   /** The prefix of this scheme's environment variables: `AUTH_<SCHEME>` in upper snake case. */

@@ -6,7 +6,7 @@ import { operations, type Handlers, type OperationSpec, type RequestInput } from
 import type * as Operations from "./operations";
 import { errorBody, requestIdOf, type ErrorFormat, type ErrorSpec, type FieldError, type HandlerResult } from "./runtime";
 import { authenticate, type Principal, type RequestView, type SecurityHooks } from "./security";
-import { accessLogLine, drainOnSignal, host, type RateLimiter, type Readiness } from "./hardening";
+import { accessLogLine, admit, drainOnSignal, healthReply, host, type RateLimiter, type Readiness } from "./hardening";
 import { acceptsMediaType, formBody, isFormBody } from "./forms";
 import { coerce, parseCookies, queryValue, validate, type ParameterSpec } from "./validation";
 
@@ -59,7 +59,6 @@ export function requestContext(options: { log?: (line: string) => void } = {}): 
     try {
       await next();
     } finally {
-      const principal = principals.get(ctx);
       log(
         accessLogLine({
           requestId,
@@ -68,7 +67,7 @@ export function requestContext(options: { log?: (line: string) => void } = {}): 
           status: ctx.status,
           durationMs: Date.now() - started,
           client: ctx.ip,
-          ...(principal === undefined ? {} : { principal: `${principal.scheme}:${principal.subject}` }),
+          principal: principals.get(ctx),
         }),
       );
     }
@@ -88,10 +87,10 @@ export function securityHeaders(headers: Readonly<Record<string, string>>): Koa.
 export function healthRoutes(readiness: Readiness): Koa.Middleware {
   return async (ctx, next) => {
     if (ctx.method !== "GET" || (ctx.path !== "/healthz" && ctx.path !== "/readyz")) return next();
-    const ready = ctx.path === "/healthz" || readiness.ready;
-    ctx.status = ready ? 200 : 503;
+    const { status, body } = healthReply(ctx.path, readiness);
+    ctx.status = status;
     ctx.type = "application/json";
-    ctx.body = JSON.stringify({ status: ctx.path === "/healthz" ? "ok" : ready ? "ready" : "draining" });
+    ctx.body = JSON.stringify(body);
     return undefined;
   };
 }
@@ -191,22 +190,10 @@ async function run(
   const requestId = requestIdFor(ctx);
   const auth = await authenticate(spec.security, options.security, viewOf(ctx));
   if (auth.principal !== null) principals.set(ctx, auth.principal);
-  // Counted before the credentials are judged, so that guessing them is limited too.
-  if (options.rateLimiter !== undefined) {
-    const client = auth.principal !== null ? `${auth.principal.scheme}:${auth.principal.subject}` : `ip:${ctx.ip}`;
-    const own = spec.rateLimit === undefined ? undefined : { name: spec.operationId, ...spec.rateLimit };
-    const decision = await options.rateLimiter.check(client, spec.operationId, own);
-    for (const [name, value] of Object.entries(decision.headers)) ctx.set(name, value);
-    if (decision.limited) {
-      const message = `too many requests: retry in ${decision.retryAfter} s`;
-      sendError(ctx, format, requestId, 429, { code: "RATE_LIMITED", message });
-      return;
-    }
-  }
-  if (!auth.ok) {
-    if (auth.challenge !== undefined && auth.status === 401) ctx.set("WWW-Authenticate", auth.challenge);
-    const code = auth.status === 403 ? "FORBIDDEN" : "UNAUTHENTICATED";
-    sendError(ctx, format, requestId, auth.status, { code, message: auth.message });
+  const admission = await admit(spec, auth, options.rateLimiter, ctx.ip);
+  for (const [name, value] of Object.entries(admission.headers)) ctx.set(name, value);
+  if (admission.refusal !== undefined) {
+    sendError(ctx, format, requestId, admission.refusal.status, admission.refusal.error);
     return;
   }
   const errors: FieldError[] = [];

@@ -5,7 +5,7 @@ import { operations, type Handlers, type OperationSpec, type RequestInput } from
 import type * as Operations from "./operations";
 import { errorBody, requestIdOf, type ErrorFormat, type ErrorSpec, type FieldError, type HandlerResult } from "./runtime";
 import { authenticate, type Principal, type SecurityHooks } from "./security";
-import { accessLogLine, drainOnSignal, host, type RateLimiter, type Readiness } from "./hardening";
+import { accessLogLine, admit, drainOnSignal, healthReply, host, type RateLimiter, type Readiness } from "./hardening";
 import { acceptsMediaType, boundaryOf, formBody, isFormBody, isMultipartBody, multipartLimits, parseMultipart, readBody, withoutFiles } from "./forms";
 import { coerce, parseCookies, queryValue, validate, type ParameterSpec } from "./validation";
 
@@ -56,7 +56,6 @@ export function requestContext(options: { log?: (line: string) => void } = {}): 
     const requestId = requestIdFor(req);
     res.setHeader("X-Request-Id", requestId);
     res.on("finish", () => {
-      const principal = principals.get(req);
       log(
         accessLogLine({
           requestId,
@@ -65,7 +64,7 @@ export function requestContext(options: { log?: (line: string) => void } = {}): 
           status: res.statusCode,
           durationMs: Date.now() - started,
           client: req.ip ?? "",
-          ...(principal === undefined ? {} : { principal: `${principal.scheme}:${principal.subject}` }),
+          principal: principals.get(req),
         }),
       );
     });
@@ -185,22 +184,10 @@ async function run(
 ): Promise<void> {
   const auth = await authenticate(spec.security, options.security, req);
   if (auth.principal !== null) principals.set(req, auth.principal);
-  // Counted before the credentials are judged, so that guessing them is limited too.
-  if (options.rateLimiter !== undefined) {
-    const client = auth.principal !== null ? `${auth.principal.scheme}:${auth.principal.subject}` : `ip:${req.ip ?? ""}`;
-    const own = spec.rateLimit === undefined ? undefined : { name: spec.operationId, ...spec.rateLimit };
-    const decision = await options.rateLimiter.check(client, spec.operationId, own);
-    for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
-    if (decision.limited) {
-      const message = `too many requests: retry in ${decision.retryAfter} s`;
-      sendError(res, req, format, requestId, 429, { code: "RATE_LIMITED", message });
-      return;
-    }
-  }
-  if (!auth.ok) {
-    if (auth.challenge !== undefined && auth.status === 401) res.setHeader("WWW-Authenticate", auth.challenge);
-    const code = auth.status === 403 ? "FORBIDDEN" : "UNAUTHENTICATED";
-    sendError(res, req, format, requestId, auth.status, { code, message: auth.message });
+  const admission = await admit(spec, auth, options.rateLimiter, req.ip ?? "");
+  for (const [name, value] of Object.entries(admission.headers)) res.setHeader(name, value);
+  if (admission.refusal !== undefined) {
+    sendError(res, req, format, requestId, admission.refusal.status, admission.refusal.error);
     return;
   }
   const refused = await readMultipart(spec, req);
@@ -285,12 +272,12 @@ export function errorHandler(format: ErrorFormat = errorFormat): express.ErrorRe
  * the app itself, outside the base path.
  */
 export function healthRoutes(app: express.Application, readiness: Readiness): void {
-  app.get("/healthz", (_req, res) => {
-    res.status(200).json({ status: "ok" });
-  });
-  app.get("/readyz", (_req, res) => {
-    res.status(readiness.ready ? 200 : 503).json({ status: readiness.ready ? "ready" : "draining" });
-  });
+  for (const route of ["/healthz", "/readyz"] as const) {
+    app.get(route, (_req, res) => {
+      const { status, body } = healthReply(route, readiness);
+      res.status(status).json(body);
+    });
+  }
 }
 
 /** Listens on `port` at `address`, and drains on SIGTERM or SIGINT (`drainOnSignal`). */

@@ -1,0 +1,14 @@
+import type { SubscribeRequest } from "../generated/operations";
+import { notImplemented, type HandlerResult } from "../generated/runtime";
+
+/**
+ * POST /subscriptions
+ *
+ * Created once by senior-backend scaffold and never overwritten: this file is yours.
+ * Return `ok(body)` or `{ status, body }` for success, `fail(status, code, message)` for an error
+ * (both from ../generated/runtime). Parameters and body arrive validated and typed.
+ */
+export async function subscribe(request: SubscribeRequest): Promise<HandlerResult> {
+  void request;
+  return notImplemented("subscribe");
+}
