@@ -281,10 +281,14 @@ enum Queries {
         """
         SELECT format('%I.%I', n.nspname, ic.relname) AS name, format('%I.%I', n.nspname, tc.relname) AS "table",
                tc.relkind::text AS "tableKind", pg_get_indexdef(i.indexrelid) AS definition,
-               obj_description(ic.oid, 'pg_class') AS comment
+               obj_description(ic.oid, 'pg_class') AS comment,
+               (SELECT format('%I.%I', pn.nspname, pc.relname) FROM pg_inherits h
+                JOIN pg_class pc ON pc.oid = h.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+                WHERE h.inhrelid = ic.oid) AS parent,
+               i.indisvalid AS valid
         FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class tc ON tc.oid = i.indrelid
         JOIN pg_namespace n ON n.oid = ic.relnamespace
-        WHERE tc.relkind IN ('r', 'p', 'm') AND NOT ic.relispartition AND \(userSchema)
+        WHERE tc.relkind IN ('r', 'p', 'm') AND \(userSchema)
           AND \(notExtensionMember("tc.oid", "pg_class"))
           AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))
         """)

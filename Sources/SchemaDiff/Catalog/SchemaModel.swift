@@ -182,6 +182,10 @@ public struct IndexObject: Codable, Equatable, Sendable {
     public var tableKind: String
     public var definition: String
     public var comment: String?
+    /// The partitioned index this partition's index is attached to.
+    public var parent: String?
+    /// False while a partitioned index still misses a partition's index (`ON ONLY` not yet attached to all).
+    public var valid: Bool?
 }
 
 public struct ViewObject: Codable, Equatable, Sendable {

@@ -23,6 +23,14 @@ struct DiffBuilder {
     /// New primary and unique keys (`table.name`) built from a unique index of the source that matches
     /// them (`ADD CONSTRAINT ... USING INDEX`), to the index's key; that index is not dropped.
     var keyIndexes: [String: String] = [:]
+    /// A down (see `SchemaDiffer.plansDown`): keys and partitions' indexes are built in the transaction.
+    var plansDown = false
+    /// Keys (`table.name`) built so, and how.
+    var concurrentKeys: [String: ConcurrentKey] = [:]
+    /// Source indexes dropped or rebuilt by the plan (see `findGoneIndexes`).
+    var goneIndexes: Set<String> = []
+    /// Foreign keys whose deferrability alone changes: `ALTER CONSTRAINT`, not dropped and added.
+    var alteredForeignKeys: Set<String> = []
 
     init(source: SchemaModel, target: SchemaModel, concurrentIndexes: Bool) {
         self.source = source
@@ -131,6 +139,8 @@ struct DiffBuilder {
                 rebuiltForeignKeys.insert(key)
             }
         }
+        findConcurrentKeys()
+        findGoneIndexes()
     }
 
     static func needsRecreate(_ old: ColumnObject, _ new: ColumnObject) -> Bool {
