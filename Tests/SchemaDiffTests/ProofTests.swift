@@ -15,7 +15,7 @@ import Testing
     static let categories: [String] = [
         "identity_add", "identity_alter", "storage_parameters", "replica_identity", "index_ordering",
         "drop_primary_key", "type_cast_using", "unique_using_index", "index_definition", "deferrable_constraints",
-        "concurrent_keys", "partitioned_index",
+        "concurrent_keys", "partitioned_index", "partition_keys",
     ]
 
     /// Changes the model does not read. The plan may be proven only if the result really is the target.
@@ -50,6 +50,13 @@ import Testing
         (
             "replica identity", "CREATE TABLE t (id int);",
             "CREATE TABLE t (id int); ALTER TABLE t REPLICA IDENTITY FULL;", .proven
+        ),
+        (
+            "partition index named apart",
+            "CREATE TABLE m (at date NOT NULL, v int) PARTITION BY RANGE (at); CREATE INDEX m_v_idx ON m (v);",
+            "CREATE TABLE m (at date NOT NULL, v int) PARTITION BY RANGE (at); CREATE INDEX m_v_idx ON m (v); "
+                + "CREATE TABLE m_1 PARTITION OF m FOR VALUES FROM ('2026-01-01') TO ('2027-01-01'); "
+                + "ALTER INDEX m_1_v_idx RENAME TO m_1_by_v;", .notProven
         ),
         (
             "index DESC NULLS FIRST", "CREATE TABLE t (a int); CREATE INDEX t_a ON t (a);",
@@ -185,6 +192,31 @@ import Testing
         #expect(!up.contains { $0.contains("readings_2027_taken_idx") })
         #expect(plan.down.contains { $0.sql == "DROP INDEX IF EXISTS public.readings_sensor_idx" })
         #expect(!plan.down.contains { $0.sql.contains("DROP INDEX") && $0.sql.contains("sensor_taken_value_idx") })
+    }
+
+    /// Partitions attached and detached: a detached partition keeps its parent's constraints as its own
+    /// (dropped unless the target has them) and its indexes; a foreign key on a partitioned table is
+    /// checked as it is added (no NOT VALID there).
+    @Test func partitionsAreAttachedAndDetachedWithTheirKeys() throws {
+        let a = try MigraFixtures.fixture("own/partition_keys", "a")
+        let b = try MigraFixtures.fixture("own/partition_keys", "b")
+        let live = try TestDatabase("proof_partition_keys", script: a)
+        defer { live.drop() }
+        let plan = try SchemaDiff.plan(liveURL: live.url, targetSQL: b, allowDestructive: false)
+        #expect(plan.proof.passed, "\(plan.proof)")
+        let up = plan.up.map(\.sql)
+        let detach = up.firstIndex(of: "ALTER TABLE public.events DETACH PARTITION public.events_old")
+        let dropKey = up.firstIndex(of: "ALTER TABLE public.events_old DROP CONSTRAINT IF EXISTS events_old_pkey")
+        #expect(detach != nil && dropKey != nil && detach! < dropKey!, "\(Self.render(plan.up))")
+        #expect(!up.contains { $0.contains("events_2019_pkey") || $0.contains("events_2019_account_idx") })
+        #expect(
+            up.contains(
+                "ALTER TABLE public.events ATTACH PARTITION public.events_2026 FOR VALUES FROM ('2026-01-01') TO "
+                    + "('2027-01-01')"))
+        #expect(
+            up.contains(
+                "ALTER TABLE public.events ADD CONSTRAINT events_account_fkey FOREIGN KEY (account) "
+                    + "REFERENCES accounts(id)"))
     }
 
     /// Only a foreign key's deferrability changes: altered in place, both ways.

@@ -157,6 +157,9 @@ public struct TableObject: Codable, Equatable, Sendable {
     public var replicaIdentity: String?
     public var privileges: [String]
     public var comment: String?
+    /// The constraints a partition holds as clones of its parent's (quoted names, sorted); they become
+    /// its own when it is detached. Nil when there are none.
+    public var clonedConstraints: [String]? = nil
 
     public var isPartition: Bool { partitionBound != nil }
 

@@ -48,8 +48,10 @@ extension DiffBuilder {
     mutating func dropIndexes() {
         for (key, index) in source.indexes.sorted(by: { $0.key < $1.key }) where !relationGone(index.table) {
             guard goneIndexes.contains(key) else { continue }
-            // A partition's index goes with the partitioned index it is attached to.
+            // A partition's index goes with the partitioned index it is attached to, and one of a partition
+            // being detached can go only after the detach (`afterDetaching`).
             if let parent = index.parent, goneIndexes.contains(parent) { continue }
+            if index.parent != nil && plansDown && partitionLeaves(index.table) { continue }
             if concurrentIndexes && index.tableKind != "p" {
                 add("DROP INDEX CONCURRENTLY IF EXISTS \(key)", transactional: false)
             } else {
@@ -60,6 +62,7 @@ extension DiffBuilder {
 
     mutating func createConstraints() {
         let wanted = target.constraints.sorted { $0.key < $1.key }.filter { key, constraint in
+            if adoptedConstraints.contains(key) { return false }
             guard let old = source.constraints[key] else { return true }
             if alteredForeignKeys.contains(key) { return false }
             return old.definition != constraint.definition || old.type != constraint.type
@@ -72,6 +75,11 @@ extension DiffBuilder {
                 let existing = !createdTables.contains(constraint.table)
                 if let plan = concurrentKeys[key] {
                     addConcurrentKey(constraint, plan)
+                } else if constraint.type == "f", target.tables[constraint.table]?.kind == "p" {
+                    // A partitioned table takes no NOT VALID foreign key: checked as it is added.
+                    add(
+                        "\(prefix) \(constraint.definition)", existing ? [.longLock] : [],
+                        transactional: !keyBuiltConcurrently(on: constraint.references ?? ""))
                 } else if constraint.type == "f", let references = constraint.references,
                     keyBuiltConcurrently(on: references)
                 {

@@ -10,7 +10,13 @@ extension DiffBuilder {
         let kept = Set(keyIndexes.values)
         for (key, index) in source.indexes where !kept.contains(key) {
             let new = target.indexes[key]
-            if relationGone(index.table) || new?.definition != index.definition || new?.parent != index.parent {
+            // A detached partition keeps its indexes, no longer attached; `ATTACH PARTITION` attaches a
+            // partition's index that matches its parent's: the same index when the target has it so.
+            let detachedAlike = new?.parent == nil && partitionLeaves(index.table)
+            let attachedAlike = index.parent == nil && new?.parent != nil && partitionJoins(index.table)
+            if relationGone(index.table) || new?.definition != index.definition
+                || (new?.parent != index.parent && !detachedAlike && !attachedAlike)
+            {
                 goneIndexes.insert(key)
             }
         }
@@ -26,20 +32,29 @@ extension DiffBuilder {
         }
     }
 
-    /// A partition's index that `CREATE TABLE ... PARTITION OF` makes by itself: the partition is new and
-    /// the index it is attached to already exists then (kept from the source, or itself made so). Its
-    /// name is the server's choice; the proof checks it is the target's.
+    /// A partition's index that `CREATE TABLE ... PARTITION OF` or `ATTACH PARTITION` makes by itself: the
+    /// partition joins its parent in this plan and the index it is attached to already exists then (kept
+    /// from the source, or itself made so). Its name is the server's choice; the proof checks it is the
+    /// target's.
     func clonedWithPartition(_ key: String) -> Bool {
         var current = key
         var seen: Set<String> = []
         while let index = target.indexes[current], let parent = index.parent, seen.insert(current).inserted {
-            guard createdTables.contains(index.table), target.tables[index.table]?.isPartition == true else {
+            guard partitionJoins(index.table) else {
                 return false
             }
             if source.indexes[parent] != nil && !goneIndexes.contains(parent) { return true }
             current = parent
         }
         return false
+    }
+
+    /// The table becomes a partition in this plan: created as one, or attached.
+    func partitionJoins(_ key: String) -> Bool {
+        guard let new = target.tables[key], new.isPartition else { return false }
+        if createdTables.contains(key) { return true }
+        guard tableKept(key), let old = source.tables[key] else { return false }
+        return !(old.isPartition && old.parents == new.parents && old.partitionBound == new.partitionBound)
     }
 
     /// How many partitioned indexes lie above this one.

@@ -29,6 +29,8 @@ struct DiffBuilder {
     var concurrentKeys: [String: ConcurrentKey] = [:]
     /// Source indexes dropped or rebuilt by the plan (see `findGoneIndexes`).
     var goneIndexes: Set<String> = []
+    /// Constraints (`table.name`) a detached partition keeps from its parent that the target has as its own.
+    var adoptedConstraints: Set<String> = []
     /// Foreign keys whose deferrability alone changes: `ALTER CONSTRAINT`, not dropped and added.
     var alteredForeignKeys: Set<String> = []
 
