@@ -168,8 +168,10 @@ import Testing
         let plan = try SchemaDiff.plan(liveURL: live.url, targetSQL: b, allowDestructive: false)
         #expect(plan.proof.passed, "\(plan.proof)")
         let up = plan.up.map(\.sql)
+        // In the order the files run: the transaction, then the concurrent migration.
+        let run = plan.upTransactional + plan.upNonTransactional
         func position(_ sql: String, transactional: Bool) -> Int {
-            let found = plan.up.firstIndex { $0.sql == sql && $0.transactional == transactional }
+            let found = run.firstIndex { $0.sql == sql && $0.transactional == transactional }
             #expect(found != nil, "\(sql)\n\(Self.render(plan.up))")
             return found ?? -1
         }

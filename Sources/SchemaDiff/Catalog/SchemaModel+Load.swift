@@ -289,7 +289,7 @@ enum Queries {
                (SELECT format('%I.%I', pn.nspname, pc.relname) FROM pg_inherits h
                 JOIN pg_class pc ON pc.oid = h.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace
                 WHERE h.inhrelid = ic.oid) AS parent,
-               i.indisvalid AS valid
+               CASE WHEN ic.relkind = 'I' THEN i.indisvalid END AS valid
         FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class tc ON tc.oid = i.indrelid
         JOIN pg_namespace n ON n.oid = ic.relnamespace
         WHERE tc.relkind IN ('r', 'p', 'm') AND \(userSchema)

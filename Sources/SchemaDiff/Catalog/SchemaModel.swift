@@ -187,7 +187,8 @@ public struct IndexObject: Codable, Equatable, Sendable {
     public var comment: String?
     /// The partitioned index this partition's index is attached to.
     public var parent: String?
-    /// False while a partitioned index still misses a partition's index (`ON ONLY` not yet attached to all).
+    /// Of a partitioned index: false while a partition's index is still missing (`ON ONLY` not yet attached
+    /// to all), which pg_dump does not show. Nil for other indexes.
     public var valid: Bool?
 }
 

@@ -25,7 +25,7 @@ struct DiffBuilder {
     var keyIndexes: [String: String] = [:]
     /// A down (see `SchemaDiffer.plansDown`): keys and partitions' indexes are built in the transaction.
     var plansDown = false
-    /// Keys (`table.name`) built so, and how.
+    /// Keys (`table.name`) added or changed through a concurrent unique index, and how (`ConcurrentKey`).
     var concurrentKeys: [String: ConcurrentKey] = [:]
     /// Source indexes dropped or rebuilt by the plan (see `findGoneIndexes`).
     var goneIndexes: Set<String> = []

@@ -13,7 +13,9 @@ import Foundation
 ///
 /// Lock-aware choices: indexes on tables that already exist are built and dropped `CONCURRENTLY`
 /// (non-transactional statements); checks and foreign keys on existing tables are added `NOT VALID` and
-/// validated separately; `SET NOT NULL` goes through a validated check. A view is dropped and recreated
+/// validated separately; `SET NOT NULL` goes through a validated check; keys added to existing tables
+/// take over a unique index built concurrently; a partitioned index is made `ON ONLY` the parent, its
+/// partitions' indexes built concurrently and attached. A view is dropped and recreated
 /// when its definition changes or anything it reads is dropped or retyped.
 public struct SchemaDiffer: Sendable {
     public var allowDestructive: Bool
