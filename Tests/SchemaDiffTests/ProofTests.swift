@@ -14,7 +14,8 @@ import Testing
     /// Categories of our own (`Fixtures/own/<name>/a.sql`, `b.sql`), each planned both ways.
     static let categories: [String] = [
         "identity_add", "identity_alter", "storage_parameters", "replica_identity", "index_ordering",
-        "drop_primary_key", "type_cast_using", "unique_using_index",
+        "drop_primary_key", "type_cast_using", "unique_using_index", "index_definition", "deferrable_constraints",
+        "concurrent_keys", "partitioned_index", "partition_keys",
     ]
 
     /// Changes the model does not read. The plan may be proven only if the result really is the target.
@@ -49,6 +50,13 @@ import Testing
         (
             "replica identity", "CREATE TABLE t (id int);",
             "CREATE TABLE t (id int); ALTER TABLE t REPLICA IDENTITY FULL;", .proven
+        ),
+        (
+            "partition index named apart",
+            "CREATE TABLE m (at date NOT NULL, v int) PARTITION BY RANGE (at); CREATE INDEX m_v_idx ON m (v);",
+            "CREATE TABLE m (at date NOT NULL, v int) PARTITION BY RANGE (at); CREATE INDEX m_v_idx ON m (v); "
+                + "CREATE TABLE m_1 PARTITION OF m FOR VALUES FROM ('2026-01-01') TO ('2027-01-01'); "
+                + "ALTER INDEX m_1_v_idx RENAME TO m_1_by_v;", .notProven
         ),
         (
             "index DESC NULLS FIRST", "CREATE TABLE t (a int); CREATE INDEX t_a ON t (a);",
@@ -118,6 +126,116 @@ import Testing
         #expect(
             !up.contains { $0.contains("DROP INDEX") || $0.contains("CREATE UNIQUE INDEX") }, "\(Self.render(plan.up))")
         #expect(plan.up.allSatisfy { !$0.hazards.contains(.indexBuild) })
+    }
+
+    /// A key added to (or changed on) an existing table: its unique index is built concurrently, after the
+    /// transaction, then taken over; foreign keys to it follow there. Down adds keys in its transaction.
+    @Test func aKeyOnAnExistingTableIsBuiltConcurrentlyThenTakenOver() throws {
+        let a = try MigraFixtures.fixture("own/concurrent_keys", "a")
+        let b = try MigraFixtures.fixture("own/concurrent_keys", "b")
+        let live = try TestDatabase("proof_concurrent_keys", script: a)
+        defer { live.drop() }
+        let plan = try SchemaDiff.plan(liveURL: live.url, targetSQL: b, allowDestructive: false)
+        #expect(plan.proof.passed, "\(plan.proof)")
+        let concurrent = plan.upNonTransactional.map(\.sql)
+        let expected = [
+            "CREATE UNIQUE INDEX CONCURRENTLY customers_pkey ON public.customers USING btree (id)",
+            "ALTER TABLE public.customers ADD CONSTRAINT customers_pkey PRIMARY KEY USING INDEX customers_pkey",
+            "CREATE UNIQUE INDEX CONCURRENTLY customers_code_key ON public.customers USING btree (code) NULLS NOT DISTINCT",
+            "ALTER TABLE public.customers ADD CONSTRAINT customers_code_key UNIQUE USING INDEX customers_code_key "
+                + "DEFERRABLE INITIALLY DEFERRED",
+            "CREATE UNIQUE INDEX CONCURRENTLY \"orders_number_key_ccnew\" ON public.orders USING btree (number, customer)",
+            "ALTER TABLE public.orders DROP CONSTRAINT orders_number_key, ADD CONSTRAINT orders_number_key UNIQUE "
+                + "USING INDEX \"orders_number_key_ccnew\"",
+            "ALTER TABLE public.orders ADD CONSTRAINT orders_customer_fkey FOREIGN KEY (customer) REFERENCES "
+                + "customers(id) NOT VALID",
+        ]
+        for sql in expected { #expect(concurrent.contains(sql), "\(sql)\n\(Self.render(plan.up))") }
+        let order = ["customers_pkey PRIMARY KEY USING INDEX", "orders_customer_fkey FOREIGN KEY", "REPLICA IDENTITY"]
+            .map { part in concurrent.firstIndex { $0.contains(part) } ?? -1 }
+        #expect(order == order.sorted() && !order.contains(-1), "\(Self.render(plan.up))")
+        #expect(!plan.upTransactional.contains { $0.sql.contains("ADD CONSTRAINT") && $0.sql.contains("KEY") })
+        #expect(plan.down.allSatisfy { $0.transactional }, "\(Self.render(plan.down))")
+    }
+
+    /// An index on an existing partitioned table: `ON ONLY` the parents (sub-partitioned ones too), each
+    /// leaf partition's index built concurrently after the transaction, then attached, deepest first.
+    @Test func aPartitionedIndexIsBuiltPerPartitionConcurrentlyAndAttached() throws {
+        let a = try MigraFixtures.fixture("own/partitioned_index", "a")
+        let b = try MigraFixtures.fixture("own/partitioned_index", "b")
+        let live = try TestDatabase("proof_partitioned_index", script: a)
+        defer { live.drop() }
+        let plan = try SchemaDiff.plan(liveURL: live.url, targetSQL: b, allowDestructive: false)
+        #expect(plan.proof.passed, "\(plan.proof)")
+        let up = plan.up.map(\.sql)
+        // In the order the files run: the transaction, then the concurrent migration.
+        let run = plan.upTransactional + plan.upNonTransactional
+        func position(_ sql: String, transactional: Bool) -> Int {
+            let found = run.firstIndex { $0.sql == sql && $0.transactional == transactional }
+            #expect(found != nil, "\(sql)\n\(Self.render(plan.up))")
+            return found ?? -1
+        }
+        let steps = [
+            position(
+                "CREATE INDEX readings_sensor_idx ON ONLY public.readings USING btree (sensor, taken) INCLUDE (value)",
+                transactional: true),
+            position(
+                "CREATE INDEX CONCURRENTLY readings_2026_low_sensor_taken_value_idx ON public.readings_2026_low USING "
+                    + "btree (sensor, taken) INCLUDE (value)", transactional: false),
+            position(
+                "ALTER INDEX public.readings_2026_sensor_taken_value_idx ATTACH PARTITION "
+                    + "public.readings_2026_low_sensor_taken_value_idx", transactional: false),
+            position(
+                "ALTER INDEX public.readings_sensor_idx ATTACH PARTITION public.readings_2026_sensor_taken_value_idx",
+                transactional: false),
+        ]
+        #expect(steps == steps.sorted())
+        // The new partition gets the kept index's clone from `PARTITION OF` itself.
+        #expect(!up.contains { $0.contains("readings_2027_taken_idx") })
+        #expect(plan.down.contains { $0.sql == "DROP INDEX IF EXISTS public.readings_sensor_idx" })
+        #expect(!plan.down.contains { $0.sql.contains("DROP INDEX") && $0.sql.contains("sensor_taken_value_idx") })
+    }
+
+    /// Partitions attached and detached: a detached partition keeps its parent's constraints as its own
+    /// (dropped unless the target has them) and its indexes; a foreign key on a partitioned table is
+    /// checked as it is added (no NOT VALID there).
+    @Test func partitionsAreAttachedAndDetachedWithTheirKeys() throws {
+        let a = try MigraFixtures.fixture("own/partition_keys", "a")
+        let b = try MigraFixtures.fixture("own/partition_keys", "b")
+        let live = try TestDatabase("proof_partition_keys", script: a)
+        defer { live.drop() }
+        let plan = try SchemaDiff.plan(liveURL: live.url, targetSQL: b, allowDestructive: false)
+        #expect(plan.proof.passed, "\(plan.proof)")
+        let up = plan.up.map(\.sql)
+        let detach = up.firstIndex(of: "ALTER TABLE public.events DETACH PARTITION public.events_old")
+        let dropKey = up.firstIndex(of: "ALTER TABLE public.events_old DROP CONSTRAINT IF EXISTS events_old_pkey")
+        #expect(detach != nil && dropKey != nil && detach! < dropKey!, "\(Self.render(plan.up))")
+        #expect(!up.contains { $0.contains("events_2019_pkey") || $0.contains("events_2019_account_idx") })
+        #expect(
+            up.contains(
+                "ALTER TABLE public.events ATTACH PARTITION public.events_2026 FOR VALUES FROM ('2026-01-01') TO "
+                    + "('2027-01-01')"))
+        #expect(
+            up.contains(
+                "ALTER TABLE public.events ADD CONSTRAINT events_account_fkey FOREIGN KEY (account) "
+                    + "REFERENCES accounts(id)"))
+    }
+
+    /// Only a foreign key's deferrability changes: altered in place, both ways.
+    @Test func aForeignKeysDeferrabilityIsAlteredInPlace() throws {
+        let a = try MigraFixtures.fixture("own/deferrable_constraints", "a")
+        let b = try MigraFixtures.fixture("own/deferrable_constraints", "b")
+        let live = try TestDatabase("proof_deferrable", script: a)
+        defer { live.drop() }
+        let plan = try SchemaDiff.plan(liveURL: live.url, targetSQL: b, allowDestructive: false)
+        #expect(plan.proof.passed, "\(plan.proof)")
+        #expect(
+            plan.up.map(\.sql).contains(
+                "ALTER TABLE public.awards ALTER CONSTRAINT awards_badge_fkey DEFERRABLE INITIALLY DEFERRED"))
+        #expect(
+            plan.down.map(\.sql).contains("ALTER TABLE public.awards ALTER CONSTRAINT awards_badge_fkey NOT DEFERRABLE")
+        )
+        #expect(!(plan.up + plan.down).contains { $0.sql.contains("DROP CONSTRAINT awards_") })
     }
 
     /// Plans `a` -> `b` with the proof, then checks on its own: a proven plan applied to the live

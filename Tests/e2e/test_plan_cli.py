@@ -17,7 +17,8 @@ BIN = os.environ.get("SENIOR_BACKEND_BIN", str(ROOT / ".build/release/senior-bac
 ADMIN = os.environ.get("SENIOR_BACKEND_TEST_PG")
 FIXTURES = ROOT / "Tests/SchemaDiffTests/Fixtures/own"
 CATEGORIES = ["identity_add", "identity_alter", "storage_parameters", "replica_identity", "index_ordering",
-              "drop_primary_key", "type_cast_using", "unique_using_index"]
+              "drop_primary_key", "type_cast_using", "unique_using_index", "index_definition",
+              "deferrable_constraints", "concurrent_keys", "partitioned_index", "partition_keys"]
 PG_DUMP = shutil.which("pg_dump") or "/usr/lib/postgresql/15/bin/pg_dump"
 
 

@@ -46,7 +46,8 @@ extension SchemaModel {
                 name: row.name, kind: row.kind, persistence: row.persistence, partitionKey: row.partitionKey,
                 partitionBound: row.partitionBound, parents: row.parents ?? [], columns: columns,
                 rowSecurity: row.rowSecurity, forceRowSecurity: row.forceRowSecurity, options: row.options,
-                replicaIdentity: row.replicaIdentity, privileges: (row.privileges ?? []).sorted(), comment: row.comment)
+                replicaIdentity: row.replicaIdentity, privileges: (row.privileges ?? []).sorted(), comment: row.comment,
+                clonedConstraints: row.clonedConstraints)
         }
         for item in try rows(Queries.constraints, as: ConstraintObject.self) {
             model.constraints["\(item.table).\(item.name)"] = item
@@ -93,6 +94,7 @@ extension SchemaModel {
         var replicaIdentity: String?
         var privileges: [String]?
         var comment: String?
+        var clonedConstraints: [String]?
     }
 
     private struct ViewRow: Decodable {
@@ -260,7 +262,9 @@ enum Queries {
                                    JOIN pg_class ic ON ic.oid = i.indexrelid
                                    WHERE i.indrelid = c.oid AND i.indisreplident) END AS "replicaIdentity",
                \(privileges("c.relacl", "r", "c.relowner")) AS privileges,
-               obj_description(c.oid, 'pg_class') AS comment
+               obj_description(c.oid, 'pg_class') AS comment,
+               (SELECT json_agg(quote_ident(k.conname) ORDER BY k.conname COLLATE "C") FROM pg_constraint k
+                WHERE c.relispartition AND k.conrelid = c.oid AND k.conparentid <> 0) AS "clonedConstraints"
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('r', 'p') AND \(userSchema) AND \(notExtensionMember("c.oid", "pg_class"))
         """)
@@ -281,10 +285,14 @@ enum Queries {
         """
         SELECT format('%I.%I', n.nspname, ic.relname) AS name, format('%I.%I', n.nspname, tc.relname) AS "table",
                tc.relkind::text AS "tableKind", pg_get_indexdef(i.indexrelid) AS definition,
-               obj_description(ic.oid, 'pg_class') AS comment
+               obj_description(ic.oid, 'pg_class') AS comment,
+               (SELECT format('%I.%I', pn.nspname, pc.relname) FROM pg_inherits h
+                JOIN pg_class pc ON pc.oid = h.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+                WHERE h.inhrelid = ic.oid) AS parent,
+               CASE WHEN ic.relkind = 'I' THEN i.indisvalid END AS valid
         FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class tc ON tc.oid = i.indrelid
         JOIN pg_namespace n ON n.oid = ic.relnamespace
-        WHERE tc.relkind IN ('r', 'p', 'm') AND NOT ic.relispartition AND \(userSchema)
+        WHERE tc.relkind IN ('r', 'p', 'm') AND \(userSchema)
           AND \(notExtensionMember("tc.oid", "pg_class"))
           AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))
         """)

@@ -157,6 +157,9 @@ public struct TableObject: Codable, Equatable, Sendable {
     public var replicaIdentity: String?
     public var privileges: [String]
     public var comment: String?
+    /// The constraints a partition holds as clones of its parent's (quoted names, sorted); they become
+    /// its own when it is detached. Nil when there are none.
+    public var clonedConstraints: [String]? = nil
 
     public var isPartition: Bool { partitionBound != nil }
 
@@ -182,6 +185,11 @@ public struct IndexObject: Codable, Equatable, Sendable {
     public var tableKind: String
     public var definition: String
     public var comment: String?
+    /// The partitioned index this partition's index is attached to.
+    public var parent: String?
+    /// Of a partitioned index: false while a partition's index is still missing (`ON ONLY` not yet attached
+    /// to all), which pg_dump does not show. Nil for other indexes.
+    public var valid: Bool?
 }
 
 public struct ViewObject: Codable, Equatable, Sendable {

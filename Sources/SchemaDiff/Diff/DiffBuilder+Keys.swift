@@ -4,6 +4,7 @@ import Foundation
 extension DiffBuilder {
     func constraintChanged(_ key: String, _ constraint: ConstraintObject) -> Bool {
         guard let new = target.constraints[key] else { return true }
+        if alteredForeignKeys.contains(key) || concurrentKeys[key]?.swapsOld == true { return false }
         return new.definition != constraint.definition || new.type != constraint.type
             || rebuiltForeignKeys.contains(key) || createdTables.contains(constraint.table)
     }
@@ -45,10 +46,12 @@ extension DiffBuilder {
     }
 
     mutating func dropIndexes() {
-        let kept = Set(keyIndexes.values)
         for (key, index) in source.indexes.sorted(by: { $0.key < $1.key }) where !relationGone(index.table) {
-            if let new = target.indexes[key], new.definition == index.definition { continue }
-            if kept.contains(key) { continue }
+            guard goneIndexes.contains(key) else { continue }
+            // A partition's index goes with the partitioned index it is attached to, and one of a partition
+            // being detached can go only after the detach (`afterDetaching`).
+            if let parent = index.parent, goneIndexes.contains(parent) { continue }
+            if index.parent != nil && plansDown && partitionLeaves(index.table) { continue }
             if concurrentIndexes && index.tableKind != "p" {
                 add("DROP INDEX CONCURRENTLY IF EXISTS \(key)", transactional: false)
             } else {
@@ -59,15 +62,31 @@ extension DiffBuilder {
 
     mutating func createConstraints() {
         let wanted = target.constraints.sorted { $0.key < $1.key }.filter { key, constraint in
+            if adoptedConstraints.contains(key) { return false }
             guard let old = source.constraints[key] else { return true }
+            if alteredForeignKeys.contains(key) { return false }
             return old.definition != constraint.definition || old.type != constraint.type
                 || rebuiltForeignKeys.contains(key) || createdTables.contains(constraint.table)
         }
+        for key in alteredForeignKeys.sorted() { alterForeignKeyDeferral(key) }
         for pass in [["p", "u", "x"], ["c"], ["f"]] {
-            for (_, constraint) in wanted where pass.contains(constraint.type) {
+            for (key, constraint) in wanted where pass.contains(constraint.type) {
                 let prefix = "ALTER TABLE \(constraint.table) ADD CONSTRAINT \(constraint.name)"
                 let existing = !createdTables.contains(constraint.table)
-                if let index = keyIndexes["\(constraint.table).\(constraint.name)"] {
+                if let plan = concurrentKeys[key] {
+                    addConcurrentKey(constraint, plan)
+                } else if constraint.type == "f", target.tables[constraint.table]?.kind == "p" {
+                    // A partitioned table takes no NOT VALID foreign key: checked as it is added.
+                    add(
+                        "\(prefix) \(constraint.definition)", existing ? [.longLock] : [],
+                        transactional: !keyBuiltConcurrently(on: constraint.references ?? ""))
+                } else if constraint.type == "f", let references = constraint.references,
+                    keyBuiltConcurrently(on: references)
+                {
+                    // The key it references exists only once the concurrent migration has built it.
+                    add("\(prefix) \(constraint.definition) NOT VALID", transactional: false)
+                    add("ALTER TABLE \(constraint.table) VALIDATE CONSTRAINT \(constraint.name)", transactional: false)
+                } else if let index = keyIndexes["\(constraint.table).\(constraint.name)"] {
                     let kind = constraint.type == "p" ? "PRIMARY KEY" : "UNIQUE"
                     add("\(prefix) \(kind) USING INDEX \(SQLText.ident(SQLText.split(index).last ?? index))")
                 } else if existing && ["c", "f"].contains(constraint.type)
@@ -85,28 +104,41 @@ extension DiffBuilder {
     }
 
     mutating func createIndexes(onViews: Bool) {
+        var attached: [String] = []
+        var builtConcurrently = false
         for (key, index) in target.indexes.sorted(by: { $0.key < $1.key }) where (index.tableKind == "m") == onViews {
             if let old = source.indexes[key], old.definition == index.definition, !relationCreated(index.table),
-                !relationGone(index.table)
+                !relationGone(index.table), !goneIndexes.contains(key)
             {
                 continue
             }
+            if index.parent != nil {
+                if clonedWithPartition(key) { continue }
+                attached.append(key)
+            }
             let fresh = relationCreated(index.table)
+            if index.definition.contains(" ON ONLY ") {
+                // A partitioned index on its own: a catalog entry, valid once its partitions' are attached.
+                add(index.definition)
+                continue
+            }
             // A key dropped in this plan frees the index's name only inside the transaction (the
             // concurrent down file runs before the transactional one): build it there, after the drop.
             let name = SQLText.split(key).last.map { SQLText.ident($0) } ?? key
             let freedByKey = [name, SQLText.split(key).last ?? key].contains { keyName in
                 source.constraints["\(index.table).\(keyName)"].map { ["p", "u"].contains($0.type) } ?? false
             }
-            if concurrentIndexes && !fresh && !freedByKey && index.tableKind != "p",
-                let range = index.definition.range(of: " INDEX ")
+            if concurrentIndexes && !fresh && !freedByKey && index.tableKind != "p"
+                && !(plansDown && index.parent != nil), let range = index.definition.range(of: " INDEX ")
             {
                 var sql = index.definition
                 sql.replaceSubrange(range, with: " INDEX CONCURRENTLY ")
                 add(sql, [.indexBuild], transactional: false)
+                builtConcurrently = builtConcurrently || index.parent != nil
             } else {
                 add(index.definition, fresh ? [] : [.indexBuild, .longLock])
             }
         }
+        attachPartitionIndexes(attached, concurrently: builtConcurrently)
     }
 }

@@ -10,6 +10,7 @@ extension DiffBuilder {
                 !goneTables.contains(parent)
             {
                 add("ALTER TABLE \(parent) DETACH PARTITION \(key)")
+                afterDetaching(key)
             } else if !old.isPartition && !new.isPartition {
                 for parent in old.parents where !new.parents.contains(parent) && !goneTables.contains(parent) {
                     add("ALTER TABLE \(key) NO INHERIT \(parent)")

@@ -23,6 +23,16 @@ struct DiffBuilder {
     /// New primary and unique keys (`table.name`) built from a unique index of the source that matches
     /// them (`ADD CONSTRAINT ... USING INDEX`), to the index's key; that index is not dropped.
     var keyIndexes: [String: String] = [:]
+    /// A down (see `SchemaDiffer.plansDown`): keys and partitions' indexes are built in the transaction.
+    var plansDown = false
+    /// Keys (`table.name`) added or changed through a concurrent unique index, and how (`ConcurrentKey`).
+    var concurrentKeys: [String: ConcurrentKey] = [:]
+    /// Source indexes dropped or rebuilt by the plan (see `findGoneIndexes`).
+    var goneIndexes: Set<String> = []
+    /// Constraints (`table.name`) a detached partition keeps from its parent that the target has as its own.
+    var adoptedConstraints: Set<String> = []
+    /// Foreign keys whose deferrability alone changes: `ALTER CONSTRAINT`, not dropped and added.
+    var alteredForeignKeys: Set<String> = []
 
     init(source: SchemaModel, target: SchemaModel, concurrentIndexes: Bool) {
         self.source = source
@@ -131,6 +141,8 @@ struct DiffBuilder {
                 rebuiltForeignKeys.insert(key)
             }
         }
+        findConcurrentKeys()
+        findGoneIndexes()
     }
 
     static func needsRecreate(_ old: ColumnObject, _ new: ColumnObject) -> Bool {

@@ -13,12 +13,18 @@ import Foundation
 ///
 /// Lock-aware choices: indexes on tables that already exist are built and dropped `CONCURRENTLY`
 /// (non-transactional statements); checks and foreign keys on existing tables are added `NOT VALID` and
-/// validated separately; `SET NOT NULL` goes through a validated check. A view is dropped and recreated
+/// validated separately; `SET NOT NULL` goes through a validated check; keys added to existing tables
+/// take over a unique index built concurrently; a partitioned index is made `ON ONLY` the parent, its
+/// partitions' indexes built concurrently and attached. A view is dropped and recreated
 /// when its definition changes or anything it reads is dropped or retyped.
 public struct SchemaDiffer: Sendable {
     public var allowDestructive: Bool
     /// Build and drop indexes on existing tables with `CONCURRENTLY`.
     public var concurrentIndexes: Bool
+    /// The plan is a down: apply_migration rolls its concurrent file back before its transactional one,
+    /// which may first have to add a key's columns, free its name or create a partitioned index, so keys
+    /// and partitions' indexes are built in the transaction (going up they are built concurrently).
+    public var plansDown = false
 
     public init(allowDestructive: Bool = false, concurrentIndexes: Bool = true) {
         self.allowDestructive = allowDestructive
@@ -29,6 +35,7 @@ public struct SchemaDiffer: Sendable {
         var pending: [PendingChange] = []
         let effective = allowDestructive ? target : Self.withoutDestructiveChanges(source, target, &pending)
         var builder = DiffBuilder(source: source, target: effective, concurrentIndexes: concurrentIndexes)
+        builder.plansDown = plansDown
         builder.build()
         var statements = builder.statements
         if !allowDestructive {

@@ -181,7 +181,7 @@ public struct MigrationPlanner: Sendable {
             try compare("the copy of live in the shadow vs live", with: liveDump)
             guard proof.copyDifferences.isEmpty && proof.dumpDifferences.isEmpty else {
                 proof.error = "the live schema could not be rebuilt exactly from its catalog"
-                let fallback = SchemaDiffer(allowDestructive: true).diff(from: target, to: start)
+                let fallback = Self.downDiffer.diff(from: target, to: start)
                 return makePlan(change, fallback.statements, proof)
             }
             let targetDump = try pgDump?.dump(targetConnection, lockTimeout: lockTimeout)
@@ -191,7 +191,7 @@ public struct MigrationPlanner: Sendable {
             proof.upDifferences =
                 change.pending.isEmpty || !residual.statements.isEmpty ? reached.differences(to: target) : []
             if change.pending.isEmpty { try compare("the shadow after up vs the target", with: targetDump) }
-            down = SchemaDiffer(allowDestructive: true).diff(from: reached, to: start).statements
+            down = Self.downDiffer.diff(from: reached, to: start).statements
             try apply(down, to: connection, what: "down", concurrentFirst: true)
             proof.downDifferences = try SchemaModel.load(from: connection).differences(to: start)
             try compare("the shadow after up and down vs live", with: liveDump)
@@ -206,6 +206,14 @@ public struct MigrationPlanner: Sendable {
             proof.error = error.message
         }
         return makePlan(change, down, proof)
+    }
+
+    /// Plans a down: apply_migration rolls its concurrent file back before its transactional one, so keys
+    /// and partitions' indexes are built in the transaction (see `SchemaDiffer.plansDown`).
+    static var downDiffer: SchemaDiffer {
+        var differ = SchemaDiffer(allowDestructive: true)
+        differ.plansDown = true
+        return differ
     }
 
     /// With destructive changes held back, up alone cannot reach the target. Up is applied again (down

@@ -1,0 +1,14 @@
+CREATE TABLE accounts (id integer PRIMARY KEY);
+CREATE TABLE events (id bigint NOT NULL, at date NOT NULL, account integer, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+CREATE INDEX events_account_idx ON events (account);
+CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE TABLE events_old PARTITION OF events FOR VALUES FROM ('2020-01-01') TO ('2025-01-01');
+CREATE TABLE events_2019 PARTITION OF events FOR VALUES FROM ('2019-01-01') TO ('2020-01-01');
+CREATE TABLE events_2026 (id bigint NOT NULL, at date NOT NULL, account integer);
+CREATE TABLE event_notes (event bigint, at date, body text);
+CREATE TABLE event_links (event bigint, at date, CONSTRAINT event_links_event_fkey FOREIGN KEY (event, at) REFERENCES events (id, at) ON DELETE CASCADE);
+INSERT INTO accounts VALUES (1), (2);
+INSERT INTO events VALUES (1, '2025-02-01', 1), (2, '2021-05-01', 2);
+INSERT INTO events_2026 VALUES (3, '2026-02-01', 1);
+INSERT INTO event_notes VALUES (1, '2025-02-01', 'x');
+INSERT INTO event_links VALUES (1, '2025-02-01');
