@@ -6,6 +6,7 @@ extension DiffBuilder {
         guard let new = target.constraints[key] else { return true }
         return new.definition != constraint.definition || new.type != constraint.type
             || rebuiltForeignKeys.contains(key) || createdTables.contains(constraint.table)
+            || rebuiltConstraints.contains(key)
     }
 
     mutating func dropConstraints() {
@@ -47,9 +48,12 @@ extension DiffBuilder {
     mutating func dropIndexes() {
         let kept = Set(keyIndexes.values)
         for (key, index) in source.indexes.sorted(by: { $0.key < $1.key }) where !relationGone(index.table) {
-            if let new = target.indexes[key], new.definition == index.definition { continue }
+            if let new = target.indexes[key], new.definition == index.definition, !rebuiltIndexes.contains(key) {
+                continue
+            }
             if kept.contains(key) { continue }
-            if concurrentIndexes && index.tableKind != "p" {
+            // One rebuilt with its column goes in the transaction that rewrites the table anyway.
+            if concurrentIndexes && index.tableKind != "p" && !rebuiltIndexes.contains(key) {
                 add("DROP INDEX CONCURRENTLY IF EXISTS \(key)", transactional: false)
             } else {
                 add("DROP INDEX IF EXISTS \(key)")
@@ -62,6 +66,7 @@ extension DiffBuilder {
             guard let old = source.constraints[key] else { return true }
             return old.definition != constraint.definition || old.type != constraint.type
                 || rebuiltForeignKeys.contains(key) || createdTables.contains(constraint.table)
+                || rebuiltConstraints.contains(key)
         }
         for pass in [["p", "u", "x"], ["c"], ["f"]] {
             for (_, constraint) in wanted where pass.contains(constraint.type) {
@@ -87,7 +92,7 @@ extension DiffBuilder {
     mutating func createIndexes(onViews: Bool) {
         for (key, index) in target.indexes.sorted(by: { $0.key < $1.key }) where (index.tableKind == "m") == onViews {
             if let old = source.indexes[key], old.definition == index.definition, !relationCreated(index.table),
-                !relationGone(index.table)
+                !relationGone(index.table), !rebuiltIndexes.contains(key)
             {
                 continue
             }
@@ -98,7 +103,7 @@ extension DiffBuilder {
             let freedByKey = [name, SQLText.split(key).last ?? key].contains { keyName in
                 source.constraints["\(index.table).\(keyName)"].map { ["p", "u"].contains($0.type) } ?? false
             }
-            if concurrentIndexes && !fresh && !freedByKey && index.tableKind != "p",
+            if concurrentIndexes && !fresh && !freedByKey && index.tableKind != "p" && !rebuiltIndexes.contains(key),
                 let range = index.definition.range(of: " INDEX ")
             {
                 var sql = index.definition

@@ -23,6 +23,15 @@ struct DiffBuilder {
     /// New primary and unique keys (`table.name`) built from a unique index of the source that matches
     /// them (`ADD CONSTRAINT ... USING INDEX`), to the index's key; that index is not dropped.
     var keyIndexes: [String: String] = [:]
+    /// Indexes, constraints and extended statistics dropped and created again with a column they name
+    /// (see `findRebuiltDependents`).
+    var rebuiltIndexes: Set<String> = []
+    var rebuiltConstraints: Set<String> = []
+    var rebuiltStatistics: Set<String> = []
+    /// Changed routines replaced before the drops, since their old bodies call a dropped routine.
+    var replacedEarly: Set<String> = []
+    /// Routines that only change schema (the source is given with them moved already).
+    var functionMoves: [FunctionMove] = []
 
     init(source: SchemaModel, target: SchemaModel, concurrentIndexes: Bool) {
         self.source = source
@@ -90,6 +99,7 @@ struct DiffBuilder {
                 droppedFunctions.insert(key)
             }
         }
+        pinCallers()
         // Views: dropped when they change, or when anything they read goes away or changes type.
         for (key, old) in source.views {
             if let new = target.views[key], new.kind == old.kind, new.definition == old.definition { continue }
@@ -157,17 +167,21 @@ struct DiffBuilder {
 
     mutating func build() {
         classify()
+        findRebuiltDependents()
         dropPolicies()
         dropTriggers()
         dropViews()
         dropFunctions()
         dropConstraints()
         dropIndexes()
+        dropStatistics()
+        dropPublications()
         detachTables()
         releaseSequences()
         dropTables()
         dropColumns()
         createSchemasAndExtensions()
+        moveFunctions()
         createCollations()
         changeEnums()
         changeDomains()
@@ -176,14 +190,18 @@ struct DiffBuilder {
         createTables()
         alterTables()
         attachTables()
+        changeColumnSettings()
         ownSequences()
         dropLeftovers()
         createConstraints()
         createIndexes(onViews: false)
         changeReplicaIdentity()
+        changeClustering()
+        createPublications()
         createFunctions(needingTables: true)
         createViews()
         createIndexes(onViews: true)
+        createStatistics()
         createTriggers()
         createPolicies()
         changePrivileges()
