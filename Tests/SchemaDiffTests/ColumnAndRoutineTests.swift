@@ -32,7 +32,8 @@ import Testing
         #expect(up.contains("DROP INDEX IF EXISTS public.orders_total_idx"))
         #expect(up.contains("CREATE INDEX orders_total_idx ON public.orders USING btree (total)"))
         #expect(up.contains("DROP STATISTICS IF EXISTS public.orders_qty_total"))
-        #expect(plan.up.allSatisfy(\.transactional), "\(ProofTests.render(plan.up))")
+        let transactional = plan.up.allSatisfy(\.transactional)
+        #expect(transactional, "\(ProofTests.render(plan.up))")
         #expect(plan.pending.map(\.object) == ["public.orders.\"label\""])
         #expect(plan.pending.first?.reason.contains("loses its values") == true)
     }
@@ -75,8 +76,9 @@ import Testing
         let plan = try Self.plan("extended_statistics", allowDestructive: false)
         #expect(plan.proof.passed, "\(plan.proof)")
         let up = plan.up.map(\.sql)
+        // All three kinds: pg_get_statisticsobjdef leaves the list out.
         #expect(up.contains("DROP STATISTICS IF EXISTS public.addr_city_zip"))
-        #expect(up.contains { $0.hasPrefix("CREATE STATISTICS public.addr_city_zip (ndistinct, dependencies, mcv)") })
+        #expect(up.contains { $0.hasPrefix("CREATE STATISTICS public.addr_city_zip ON city, zip FROM") })
         #expect(up.contains("ALTER STATISTICS public.addr_country SET STATISTICS 500"))
         #expect(!up.contains("DROP STATISTICS IF EXISTS public.addr_country"))
         #expect(up.contains("COMMENT ON STATISTICS public.addr_country IS 'correlated'"))
