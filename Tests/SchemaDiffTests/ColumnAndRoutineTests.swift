@@ -32,6 +32,7 @@ import Testing
         #expect(up.contains("DROP INDEX IF EXISTS public.orders_total_idx"))
         #expect(up.contains("CREATE INDEX orders_total_idx ON public.orders USING btree (total)"))
         #expect(up.contains("DROP STATISTICS IF EXISTS public.orders_qty_total"))
+        #expect(up.contains("DROP POLICY priced ON public.orders"))
         let transactional = plan.up.allSatisfy(\.transactional)
         #expect(transactional, "\(ProofTests.render(plan.up))")
         #expect(plan.pending.map(\.object) == ["public.orders.\"label\""])

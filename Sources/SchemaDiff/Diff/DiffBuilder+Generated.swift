@@ -11,7 +11,7 @@ extension DiffBuilder {
         needsRecreate(old, new) && old.generated != "s"
     }
 
-    /// Indexes, constraints and extended statistics of kept tables that name a column dropped and added
+    /// Indexes, constraints, extended statistics and policies of kept tables that name a column dropped and added
     /// again: the drop takes them along (or, for statistics on more columns, keeps them without it), so
     /// they are dropped first and created again after the column.
     mutating func findRebuiltDependents() {
@@ -33,6 +33,10 @@ extension DiffBuilder {
         }
         for (key, statistics) in source.statistics where names(statistics.table, statistics.definition) {
             rebuiltStatistics.insert(key)
+        }
+        for (key, policy) in source.policies
+        where names(policy.table, (policy.using ?? "") + " " + (policy.withCheck ?? "")) {
+            rebuiltPolicies.insert(key)
         }
     }
 

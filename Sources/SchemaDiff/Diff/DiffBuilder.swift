@@ -28,6 +28,7 @@ struct DiffBuilder {
     var rebuiltIndexes: Set<String> = []
     var rebuiltConstraints: Set<String> = []
     var rebuiltStatistics: Set<String> = []
+    var rebuiltPolicies: Set<String> = []
     /// Changed routines replaced before the drops, since their old bodies call a dropped routine.
     var replacedEarly: Set<String> = []
     /// Routines that only change schema (the source is given with them moved already).
