@@ -94,7 +94,7 @@ import Testing
     }
 
     @Test func theCatalogIsReadWithAFixedNumberOfQueries() {
-        #expect(SchemaModel.catalogQueryCount == 14)
+        #expect(SchemaModel.catalogQueryCount == 16)
     }
 
     @Test func shadowURLsKeepEverythingButTheDatabase() {

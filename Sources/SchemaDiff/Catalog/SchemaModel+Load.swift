@@ -47,7 +47,7 @@ extension SchemaModel {
                 partitionBound: row.partitionBound, parents: row.parents ?? [], columns: columns,
                 rowSecurity: row.rowSecurity, forceRowSecurity: row.forceRowSecurity, options: row.options,
                 replicaIdentity: row.replicaIdentity, privileges: (row.privileges ?? []).sorted(), comment: row.comment,
-                clonedConstraints: row.clonedConstraints)
+                clonedConstraints: row.clonedConstraints, clusteredOn: row.clusteredOn)
         }
         for item in try rows(Queries.constraints, as: ConstraintObject.self) {
             model.constraints["\(item.table).\(item.name)"] = item
@@ -66,7 +66,8 @@ extension SchemaModel {
             model.functions[row.signature] = FunctionObject(
                 signature: row.signature, kind: row.kind, definition: row.definition, result: row.result,
                 dependsOnRelations: (row.dependsOnRelations ?? []).sorted(),
-                privileges: (row.privileges ?? []).sorted(), comment: row.comment)
+                dependsOnFunctions: row.dependsOnFunctions?.sorted(), privileges: (row.privileges ?? []).sorted(),
+                comment: row.comment)
         }
         for item in try rows(Queries.triggers, as: TriggerObject.self) {
             model.triggers["\(item.table).\(item.name)"] = item
@@ -74,6 +75,8 @@ extension SchemaModel {
         for item in try rows(Queries.policies, as: PolicyObject.self) {
             model.policies["\(item.table).\(item.name)"] = item
         }
+        for item in try rows(Queries.statistics, as: StatisticsObject.self) { model.statistics[item.name] = item }
+        for item in try rows(Queries.publications, as: PublicationObject.self) { model.publications[item.name] = item }
         for item in try rows(Queries.casts, as: CastObject.self) {
             model.casts["\(item.source) -> \(item.target)"] = item.context
         }
@@ -92,6 +95,7 @@ extension SchemaModel {
         var forceRowSecurity: Bool
         var options: [String]?
         var replicaIdentity: String?
+        var clusteredOn: String?
         var privileges: [String]?
         var comment: String?
         var clonedConstraints: [String]?
@@ -115,6 +119,7 @@ extension SchemaModel {
         var definition: String
         var result: String?
         var dependsOnRelations: [String]?
+        var dependsOnFunctions: [String]?
         var privileges: [String]?
         var comment: String?
     }
@@ -245,7 +250,11 @@ enum Queries {
                        AND d.refobjid = c.oid AND d.refobjsubid = a.attnum AND d.deptype = 'i'),
                     'collation', CASE WHEN a.attcollation <> t.typcollation
                                       THEN format('%I.%I', cn.nspname, co.collname) END,
-                    'isLocal', a.attislocal, 'comment', col_description(c.oid, a.attnum)) ORDER BY a.attnum)
+                    'isLocal', a.attislocal, 'comment', col_description(c.oid, a.attnum),
+                    'storage', CASE WHEN a.attstorage <> t.typstorage THEN \(storageName("a.attstorage")) END,
+                    'typeStorage', \(storageName("t.typstorage")),
+                    'compression', CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END,
+                    'statistics', nullif(a.attstattarget, -1)) ORDER BY a.attnum)
                 FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
                 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
                 LEFT JOIN pg_collation co ON co.oid = a.attcollation
@@ -261,6 +270,8 @@ enum Queries {
                     WHEN 'i' THEN (SELECT 'USING INDEX ' || quote_ident(ic.relname) FROM pg_index i
                                    JOIN pg_class ic ON ic.oid = i.indexrelid
                                    WHERE i.indrelid = c.oid AND i.indisreplident) END AS "replicaIdentity",
+               (SELECT quote_ident(ic.relname) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+                WHERE i.indrelid = c.oid AND i.indisclustered) AS "clusteredOn",
                \(privileges("c.relacl", "r", "c.relowner")) AS privileges,
                obj_description(c.oid, 'pg_class') AS comment,
                (SELECT json_agg(quote_ident(k.conname) ORDER BY k.conname COLLATE "C") FROM pg_constraint k
@@ -333,10 +344,16 @@ enum Queries {
                p.prokind::text AS kind, pg_get_functiondef(p.oid) AS definition,
                pg_get_function_result(p.oid) AS result,
                (SELECT json_agg(DISTINCT format('%I.%I', rn.nspname, rc.relname))
-                FROM pg_depend d JOIN pg_type t ON t.oid = d.refobjid JOIN pg_class rc ON rc.oid = t.typrelid
+                FROM pg_depend d JOIN pg_class rc ON rc.oid = CASE d.refclassid WHEN 'pg_class'::regclass THEN d.refobjid
+                     ELSE (SELECT t.typrelid FROM pg_type t WHERE t.oid = d.refobjid) END
                 JOIN pg_namespace rn ON rn.oid = rc.relnamespace
-                WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.refclassid = 'pg_type'::regclass)
-                   AS "dependsOnRelations",
+                WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+                  AND d.refclassid IN ('pg_type'::regclass, 'pg_class'::regclass)) AS "dependsOnRelations",
+               (SELECT json_agg(DISTINCT format('%I.%I(%s)', fn.nspname, f.proname,
+                                                pg_get_function_identity_arguments(f.oid)))
+                FROM pg_depend d JOIN pg_proc f ON f.oid = d.refobjid JOIN pg_namespace fn ON fn.oid = f.pronamespace
+                WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.refclassid = 'pg_proc'::regclass
+                  AND d.refobjid <> p.oid AND d.deptype = 'n') AS "dependsOnFunctions",
                \(privileges("p.proacl", "f", "p.proowner")) AS privileges,
                obj_description(p.oid, 'pg_proc') AS comment
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
@@ -373,6 +390,11 @@ enum Queries {
     static let all = [
         schemas, extensions, collations, enums, domains, sequences, tables, constraints, indexes, views, functions,
         triggers,
-        policies, casts,
+        policies, statistics, publications, casts,
     ]
+
+    /// `attstorage`/`typstorage` as `SET STORAGE` spells it.
+    static func storageName(_ column: String) -> String {
+        "CASE \(column) WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END"
+    }
 }

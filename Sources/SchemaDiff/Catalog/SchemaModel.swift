@@ -19,6 +19,9 @@ public struct SchemaModel: Codable, Equatable, Sendable {
     public var functions: [String: FunctionObject] = [:]
     public var triggers: [String: TriggerObject] = [:]
     public var policies: [String: PolicyObject] = [:]
+    /// Extended statistics (`CREATE STATISTICS`), by quoted qualified name.
+    public var statistics: [String: StatisticsObject] = [:]
+    public var publications: [String: PublicationObject] = [:]
     /// The server's casts, `source -> target` (`format_type` without modifiers) to `pg_cast.castcontext`
     /// (`i` implicit, `a` assignment, `e` explicit): whether a column type change needs `USING`.
     public var casts: [String: String] = [:]
@@ -108,13 +111,22 @@ public struct ColumnObject: Codable, Equatable, Sendable {
     /// Declared on this table (not only inherited). `nil` for partitions, where it carries no meaning.
     public var isLocal: Bool?
     public var comment: String?
+    /// `PLAIN`, `EXTERNAL`, `MAIN` or `EXTENDED` when it is not the type's storage; nil otherwise.
+    public var storage: String?
+    /// The type's storage, what a nil `storage` stands for (to reset to); follows from `type`.
+    public var typeStorage: String?
+    /// `pglz` or `lz4` when set on the column; nil for the server's default.
+    public var compression: String?
+    /// The `SET STATISTICS` target; nil for the default (-1).
+    public var statistics: Int?
 
     public static func == (lhs: ColumnObject, rhs: ColumnObject) -> Bool {
         lhs.name == rhs.name && lhs.type == rhs.type && lhs.notNull == rhs.notNull
             && lhs.defaultExpression == rhs.defaultExpression && lhs.identity == rhs.identity
             && lhs.identityOptions == rhs.identityOptions
             && lhs.generated == rhs.generated && lhs.collation == rhs.collation && lhs.isLocal == rhs.isLocal
-            && lhs.comment == rhs.comment
+            && lhs.comment == rhs.comment && lhs.storage == rhs.storage && lhs.compression == rhs.compression
+            && lhs.statistics == rhs.statistics
     }
 }
 
@@ -160,6 +172,8 @@ public struct TableObject: Codable, Equatable, Sendable {
     /// The constraints a partition holds as clones of its parent's (quoted names, sorted); they become
     /// its own when it is detached. Nil when there are none.
     public var clonedConstraints: [String]? = nil
+    /// The index `CLUSTER` uses (`ALTER TABLE ... CLUSTER ON`), as `quote_ident` prints it; nil when none.
+    public var clusteredOn: String?
 
     public var isPartition: Bool { partitionBound != nil }
 
@@ -213,8 +227,11 @@ public struct FunctionObject: Codable, Equatable, Sendable {
     public var kind: String
     public var definition: String
     public var result: String?
-    /// Tables and views whose row types the signature uses.
+    /// Tables and views whose row types the signature uses, or that a SQL-standard body reads.
     public var dependsOnRelations: [String]
+    /// Functions a SQL-standard body (`BEGIN ATOMIC`) calls, as `pg_depend` records them (string bodies
+    /// of plpgsql or `AS $$...$$` sql functions are not recorded: see `SET check_function_bodies`).
+    public var dependsOnFunctions: [String]?
     /// Grants beyond the owner's, including the default `PUBLIC EXECUTE`.
     public var privileges: [String]
     public var comment: String?

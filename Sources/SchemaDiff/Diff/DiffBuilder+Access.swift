@@ -45,9 +45,9 @@ extension DiffBuilder {
         }
     }
 
-    mutating func comment(_ kind: String, _ object: String, old: String?, new: String?) {
+    mutating func comment(_ kind: String, _ object: String, old: String?, new: String?, transactional: Bool = true) {
         guard old != new else { return }
-        add("COMMENT ON \(kind) \(object) IS \(new.map(SQLText.literal) ?? "NULL")")
+        add("COMMENT ON \(kind) \(object) IS \(new.map(SQLText.literal) ?? "NULL")", transactional: transactional)
     }
 
     mutating func changeComments() {
@@ -85,12 +85,20 @@ extension DiffBuilder {
         }
         for (key, index) in target.indexes.sorted(by: { $0.key < $1.key }) {
             let old = source.indexes[key]
-            let fresh = old?.definition != index.definition || relationCreated(index.table)
-            comment("INDEX", key, old: fresh ? nil : old?.comment, new: index.comment)
+            let fresh =
+                old?.definition != index.definition || relationCreated(index.table) || rebuiltIndexes.contains(key)
+            // An index built concurrently exists only after the transaction: its comment follows the build.
+            let name = SQLText.split(key).last ?? key
+            let concurrent = statements.contains {
+                !$0.transactional && $0.sql.hasPrefix("CREATE") && $0.sql.contains(" INDEX CONCURRENTLY \(name) ON ")
+            }
+            comment("INDEX", key, old: fresh ? nil : old?.comment, new: index.comment, transactional: !concurrent)
         }
         for (key, constraint) in target.constraints.sorted(by: { $0.key < $1.key }) {
             let old = source.constraints[key]
-            let fresh = old?.definition != constraint.definition || createdTables.contains(constraint.table)
+            let fresh =
+                old?.definition != constraint.definition || createdTables.contains(constraint.table)
+                || rebuiltConstraints.contains(key)
             comment(
                 "CONSTRAINT", "\(constraint.name) ON \(constraint.table)", old: fresh ? nil : old?.comment,
                 new: constraint.comment)

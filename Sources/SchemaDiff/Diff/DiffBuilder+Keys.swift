@@ -7,6 +7,7 @@ extension DiffBuilder {
         if alteredForeignKeys.contains(key) || concurrentKeys[key]?.swapsOld == true { return false }
         return new.definition != constraint.definition || new.type != constraint.type
             || rebuiltForeignKeys.contains(key) || createdTables.contains(constraint.table)
+            || rebuiltConstraints.contains(key)
     }
 
     mutating func dropConstraints() {
@@ -52,7 +53,8 @@ extension DiffBuilder {
             // being detached can go only after the detach (`afterDetaching`).
             if let parent = index.parent, goneIndexes.contains(parent) { continue }
             if index.parent != nil && plansDown && partitionLeaves(index.table) { continue }
-            if concurrentIndexes && index.tableKind != "p" {
+            // One rebuilt with its column goes in the transaction that rewrites the table anyway.
+            if concurrentIndexes && index.tableKind != "p" && !rebuiltIndexes.contains(key) {
                 add("DROP INDEX CONCURRENTLY IF EXISTS \(key)", transactional: false)
             } else {
                 add("DROP INDEX IF EXISTS \(key)")
@@ -67,6 +69,7 @@ extension DiffBuilder {
             if alteredForeignKeys.contains(key) { return false }
             return old.definition != constraint.definition || old.type != constraint.type
                 || rebuiltForeignKeys.contains(key) || createdTables.contains(constraint.table)
+                || rebuiltConstraints.contains(key)
         }
         for key in alteredForeignKeys.sorted() { alterForeignKeyDeferral(key) }
         for pass in [["p", "u", "x"], ["c"], ["f"]] {
@@ -129,7 +132,8 @@ extension DiffBuilder {
                 source.constraints["\(index.table).\(keyName)"].map { ["p", "u"].contains($0.type) } ?? false
             }
             if concurrentIndexes && !fresh && !freedByKey && index.tableKind != "p"
-                && !(plansDown && index.parent != nil), let range = index.definition.range(of: " INDEX ")
+                && !(plansDown && index.parent != nil) && !rebuiltIndexes.contains(key),
+                let range = index.definition.range(of: " INDEX ")
             {
                 var sql = index.definition
                 sql.replaceSubrange(range, with: " INDEX CONCURRENTLY ")

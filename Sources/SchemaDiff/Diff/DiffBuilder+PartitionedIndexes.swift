@@ -14,7 +14,7 @@ extension DiffBuilder {
             // partition's index that matches its parent's: the same index when the target has it so.
             let detachedAlike = new?.parent == nil && partitionLeaves(index.table)
             let attachedAlike = index.parent == nil && new?.parent != nil && partitionJoins(index.table)
-            if relationGone(index.table) || new?.definition != index.definition
+            if relationGone(index.table) || new?.definition != index.definition || rebuiltIndexes.contains(key)
                 || (new?.parent != index.parent && !detachedAlike && !attachedAlike)
             {
                 goneIndexes.insert(key)

@@ -4,7 +4,9 @@ import Foundation
 extension DiffBuilder {
     mutating func dropPolicies() {
         for (key, policy) in source.policies.sorted(by: { $0.key < $1.key }) where !relationGone(policy.table) {
-            if target.policies[key] == policy && !relationCreated(policy.table) { continue }
+            if target.policies[key] == policy && !relationCreated(policy.table) && !rebuiltPolicies.contains(key) {
+                continue
+            }
             add("DROP POLICY \(policy.name) ON \(policy.table)")
         }
     }
@@ -23,17 +25,54 @@ extension DiffBuilder {
         }
     }
 
+    /// A SQL-standard body pins what it calls (`pg_depend`): a routine whose old body calls one that is
+    /// dropped is replaced before the drop when its new body no longer calls it and calls only routines
+    /// that already exist; otherwise it is dropped (and created again) with it.
+    mutating func pinCallers() {
+        var grew = true
+        while grew {
+            grew = false
+            for (key, function) in source.functions
+            where !droppedFunctions.contains(key) && !replacedEarly.contains(key) {
+                guard (function.dependsOnFunctions ?? []).contains(where: droppedFunctions.contains) else { continue }
+                if let new = target.functions[key], new.definition != function.definition,
+                    new.dependsOnRelations.allSatisfy(tableKept),
+                    (new.dependsOnFunctions ?? []).allSatisfy({
+                        source.functions[$0] != nil && !droppedFunctions.contains($0)
+                    })
+                {
+                    replacedEarly.insert(key)
+                } else {
+                    droppedFunctions.insert(key)
+                }
+                grew = true
+            }
+        }
+        replacedEarly.subtract(droppedFunctions)
+    }
+
     mutating func dropFunctions() {
-        for key in droppedFunctions.sorted() {
+        for key in Self.functionOrder(replacedEarly, target.functions) {
+            add(SQLText.trimmed(target.functions[key]!.definition))
+        }
+        for key in Self.functionOrder(droppedFunctions, source.functions).reversed() {
             let function = source.functions[key]!
             add("DROP \(function.kind == "p" ? "PROCEDURE" : "FUNCTION") \(key)")
         }
     }
 
+    /// Routines are created in the order of what their SQL-standard bodies call (which `pg_depend`
+    /// records); string bodies (plpgsql, `AS $$...$$`) are neither recorded nor checked, since the
+    /// header sets `check_function_bodies = false`, so their order does not matter. A routine that
+    /// reads a table, or calls one that does, comes after the tables.
     mutating func createFunctions(needingTables: Bool) {
-        for (key, new) in target.functions.sorted(by: { $0.key < $1.key })
-        where new.dependsOnRelations.isEmpty != needingTables {
-            if let old = source.functions[key], old.definition == new.definition, !droppedFunctions.contains(key) {
+        let late = Self.needingTables(target.functions)
+        for key in Self.functionOrder(Set(target.functions.keys), target.functions)
+        where late.contains(key) == needingTables {
+            let new = target.functions[key]!
+            if let old = source.functions[key], old.definition == new.definition || replacedEarly.contains(key),
+                !droppedFunctions.contains(key)
+            {
                 continue
             }
             add(SQLText.trimmed(new.definition))
@@ -72,7 +111,9 @@ extension DiffBuilder {
 
     mutating func createPolicies() {
         for (key, policy) in target.policies.sorted(by: { $0.key < $1.key }) {
-            if source.policies[key] == policy && !relationCreated(policy.table) { continue }
+            if source.policies[key] == policy && !relationCreated(policy.table) && !rebuiltPolicies.contains(key) {
+                continue
+            }
             let command =
                 switch policy.command {
                 case "r": "SELECT"

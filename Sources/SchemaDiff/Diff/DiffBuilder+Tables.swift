@@ -35,10 +35,12 @@ extension DiffBuilder {
             if old.isPartition || new.isPartition { continue }
             for column in old.orderedColumns where column.isLocal == true {
                 let column2 = new.columns[column.name]
-                if column2 == nil || column2?.isLocal == false || Self.needsRecreate(column, column2!) {
+                if column2 == nil || column2?.isLocal == false || Self.recreationLosesValues(column, column2!) {
                     add(
                         "ALTER TABLE \(key) DROP COLUMN \(SQLText.ident(column.name))", [.dataLoss, .longLock],
                         destructive: true)
+                } else if Self.needsRecreate(column, column2!) {
+                    add("ALTER TABLE \(key) DROP COLUMN \(SQLText.ident(column.name))", [.longLock])
                 }
             }
         }

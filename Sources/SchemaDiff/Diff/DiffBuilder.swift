@@ -33,6 +33,16 @@ struct DiffBuilder {
     var adoptedConstraints: Set<String> = []
     /// Foreign keys whose deferrability alone changes: `ALTER CONSTRAINT`, not dropped and added.
     var alteredForeignKeys: Set<String> = []
+    /// Indexes, constraints and extended statistics dropped and created again with a column they name
+    /// (see `findRebuiltDependents`).
+    var rebuiltIndexes: Set<String> = []
+    var rebuiltConstraints: Set<String> = []
+    var rebuiltStatistics: Set<String> = []
+    var rebuiltPolicies: Set<String> = []
+    /// Changed routines replaced before the drops, since their old bodies call a dropped routine.
+    var replacedEarly: Set<String> = []
+    /// Routines that only change schema (the source is given with them moved already).
+    var functionMoves: [FunctionMove] = []
 
     init(source: SchemaModel, target: SchemaModel, concurrentIndexes: Bool) {
         self.source = source
@@ -100,6 +110,7 @@ struct DiffBuilder {
                 droppedFunctions.insert(key)
             }
         }
+        pinCallers()
         // Views: dropped when they change, or when anything they read goes away or changes type.
         for (key, old) in source.views {
             if let new = target.views[key], new.kind == old.kind, new.definition == old.definition { continue }
@@ -141,6 +152,7 @@ struct DiffBuilder {
                 rebuiltForeignKeys.insert(key)
             }
         }
+        findRebuiltDependents()
         findConcurrentKeys()
         findGoneIndexes()
     }
@@ -175,11 +187,14 @@ struct DiffBuilder {
         dropFunctions()
         dropConstraints()
         dropIndexes()
+        dropStatistics()
+        dropPublications()
         detachTables()
         releaseSequences()
         dropTables()
         dropColumns()
         createSchemasAndExtensions()
+        moveFunctions()
         createCollations()
         changeEnums()
         changeDomains()
@@ -188,14 +203,18 @@ struct DiffBuilder {
         createTables()
         alterTables()
         attachTables()
+        changeColumnSettings()
         ownSequences()
         dropLeftovers()
         createConstraints()
         createIndexes(onViews: false)
         changeReplicaIdentity()
+        changeClustering()
+        createPublications()
         createFunctions(needingTables: true)
         createViews()
         createIndexes(onViews: true)
+        createStatistics()
         createTriggers()
         createPolicies()
         changePrivileges()

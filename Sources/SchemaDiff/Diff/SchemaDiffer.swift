@@ -34,7 +34,11 @@ public struct SchemaDiffer: Sendable {
     public func diff(from source: SchemaModel, to target: SchemaModel) -> SchemaChange {
         var pending: [PendingChange] = []
         let effective = allowDestructive ? target : Self.withoutDestructiveChanges(source, target, &pending)
-        var builder = DiffBuilder(source: source, target: effective, concurrentIndexes: concurrentIndexes)
+        let moves = FunctionMove.find(source, effective)
+        var builder = DiffBuilder(
+            source: FunctionMove.apply(moves, to: source, target: effective), target: effective,
+            concurrentIndexes: concurrentIndexes)
+        builder.functionMoves = moves
         builder.plansDown = plansDown
         builder.build()
         var statements = builder.statements
@@ -83,6 +87,7 @@ public struct SchemaDiffer: Sendable {
             for (k, v) in source.indexes where v.table == key { result.indexes[k] = v }
             for (k, v) in source.triggers where v.table == key { result.triggers[k] = v }
             for (k, v) in source.policies where v.table == key { result.policies[k] = v }
+            for (k, v) in source.statistics where v.table == key { result.statistics[k] = v }
         }
         for key in source.tables.keys.sorted() {
             let old = source.tables[key]!
@@ -118,9 +123,7 @@ public struct SchemaDiffer: Sendable {
                     continue
                 }
                 guard let target = column2 else { continue }
-                if target.generated == "s"
-                    && (column.generated != "s" || column.defaultExpression != target.defaultExpression)
-                {
+                if DiffBuilder.recreationLosesValues(column, target) {
                     pending.append(
                         PendingChange(
                             object: "\(key).\(SQLText.ident(name))",

@@ -47,3 +47,34 @@ extension DiffBuilder {
         return order
     }
 }
+
+extension DiffBuilder {
+    /// Keys in an order where each routine comes after the routines of the set its body calls.
+    static func functionOrder(_ keys: Set<String>, _ functions: [String: FunctionObject]) -> [String] {
+        var order: [String] = []
+        var visited: Set<String> = []
+        func visit(_ key: String) {
+            guard keys.contains(key), visited.insert(key).inserted else { return }
+            for dependency in functions[key]?.dependsOnFunctions ?? [] { visit(dependency) }
+            order.append(key)
+        }
+        for key in keys.sorted() { visit(key) }
+        return order
+    }
+
+    /// The routines that read a relation (in their signature or body), or call one that does.
+    static func needingTables(_ functions: [String: FunctionObject]) -> Set<String> {
+        var result = Set(functions.filter { !$0.value.dependsOnRelations.isEmpty }.keys)
+        var changed = true
+        while changed {
+            changed = false
+            for (key, function) in functions where !result.contains(key) {
+                if (function.dependsOnFunctions ?? []).contains(where: result.contains) {
+                    result.insert(key)
+                    changed = true
+                }
+            }
+        }
+        return result
+    }
+}

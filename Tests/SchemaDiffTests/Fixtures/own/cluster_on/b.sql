@@ -1,0 +1,11 @@
+CREATE TABLE visits (id int PRIMARY KEY, at timestamptz, page text);
+CREATE INDEX visits_at ON visits (at);
+CREATE INDEX visits_page ON visits (page, at);
+ALTER TABLE visits CLUSTER ON visits_page;
+CREATE TABLE logs (id int PRIMARY KEY, line text);
+CREATE TABLE tags (id int, name text);
+CREATE INDEX tags_name ON tags (name);
+ALTER TABLE tags CLUSTER ON tags_name;
+CREATE TABLE fresh (id int);
+CREATE INDEX fresh_id ON fresh (id);
+ALTER TABLE fresh CLUSTER ON fresh_id;

@@ -1,0 +1,6 @@
+CREATE TABLE docs (id int, body text, meta jsonb, note varchar(20));
+ALTER TABLE docs ALTER COLUMN meta SET STORAGE MAIN;
+ALTER TABLE docs ALTER COLUMN note SET STATISTICS 200;
+ALTER TABLE docs ALTER COLUMN note SET COMPRESSION pglz;
+CREATE TABLE events (id int, payload text) PARTITION BY RANGE (id);
+CREATE TABLE events_1 PARTITION OF events FOR VALUES FROM (0) TO (100);

@@ -1,0 +1,10 @@
+CREATE SCHEMA util;
+CREATE SCHEMA text_utils;
+CREATE TABLE accounts (id int, email text);
+CREATE FUNCTION text_utils.fold_email(x text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT lower(trim(x)) $$;
+CREATE FUNCTION public.shout(x text) RETURNS text LANGUAGE plpgsql AS $$ BEGIN RETURN upper(x); END $$;
+CREATE PROCEDURE public.touch() LANGUAGE sql AS $$ SELECT 1 $$;
+REVOKE EXECUTE ON FUNCTION text_utils.fold_email(text) FROM PUBLIC;
+COMMENT ON FUNCTION text_utils.fold_email(text) IS 'folds case';
+CREATE INDEX accounts_email ON accounts (text_utils.fold_email(email));
+CREATE VIEW emails AS SELECT text_utils.fold_email(email) AS email FROM accounts;
