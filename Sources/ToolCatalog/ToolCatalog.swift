@@ -171,6 +171,7 @@ public enum ToolCatalog {
             annotations: ToolAnnotations(readOnly: false, destructive: false, idempotent: false, openWorld: true),
             inputSchema: try schema("load_test.input"),
             outputSchema: try schema("load_test.output"),
+            longRunning: true,
             files: { (request: LoadTestRequest) in
                 FileUse.reads("body_file", request.bodyFile) + FileUse.reads("baseline", request.baseline)
                     + FileUse.writes("save_baseline", request.saveBaseline)
@@ -197,6 +198,7 @@ public enum ToolCatalog {
             annotations: ToolAnnotations(readOnly: false, destructive: false, idempotent: false, openWorld: true),
             inputSchema: try schema("plan_migration.input"),
             outputSchema: try schema("plan_migration.output"),
+            longRunning: true,
             files: { (request: PlanRequest) in
                 FileUse.reads("target", request.target) + FileUse.writes("output", request.output)
             }
@@ -216,6 +218,7 @@ public enum ToolCatalog {
             annotations: ToolAnnotations(readOnly: false, destructive: true, idempotent: false, openWorld: true),
             inputSchema: try schema("apply_migration.input"),
             outputSchema: try schema("apply_migration.output"),
+            longRunning: true,
             files: { (request: ApplyRequest) in request.files.flatMap { FileUse.reads("files", $0) } }
         ) { (request: ApplyRequest, _) in
             let result = try await BlockingWork.run { () throws(BackendError) in try runner.run(request) }
@@ -232,6 +235,7 @@ public enum ToolCatalog {
             annotations: ToolAnnotations(readOnly: true, destructive: false, idempotent: true, openWorld: false),
             inputSchema: try schema("diagnostics.input"),
             outputSchema: try schema("diagnostics.output"),
+            longRunning: true,
             handler: DiagnosticsTool.run)
     }
 
