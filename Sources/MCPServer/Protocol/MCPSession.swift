@@ -705,7 +705,8 @@ public final class MCPSession: @unchecked Sendable {
     /// outstanding are ignored, as the extension says.
     private func updateTask(_ taskId: String, responses: JSONValue?) throws {
         guard let responses = responses?.objectValue else {
-            throw JSONRPCError.invalidParams("tasks/update needs \"inputResponses\", an object keyed like inputRequests")
+            throw JSONRPCError.invalidParams(
+                "tasks/update needs \"inputResponses\", an object keyed like inputRequests")
         }
         let resume = try tasks.with(taskId) { entry -> (@Sendable () -> Void)? in
             guard entry.status == .inputRequired, let pending = entry.pending,
@@ -732,7 +733,8 @@ public final class MCPSession: @unchecked Sendable {
         let (runKey, status) = try tasks.with(taskId) { ($0.runKey, $0.status) }
         if status.terminal {
             guard modern else {
-                throw JSONRPCError.invalidParams("task \(taskId) is already \(status.rawValue); only a working task can be cancelled")
+                throw JSONRPCError.invalidParams(
+                    "task \(taskId) is already \(status.rawValue); only a working task can be cancelled")
             }
             return complete(JSONObject(), request)
         }

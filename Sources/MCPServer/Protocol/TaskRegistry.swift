@@ -64,7 +64,8 @@ final class TaskRegistry: @unchecked Sendable {
             purgeExpired()
             guard entries.count < Self.maxTasks else {
                 throw JSONRPCError.invalidRequest(
-                    "\(Self.maxTasks) tasks are running or retained in this session; wait for one to finish or cancel one")
+                    "\(Self.maxTasks) tasks are running or retained in this session; wait for one to finish or cancel one"
+                )
             }
             entries[id] = entry
             order.append(id)
