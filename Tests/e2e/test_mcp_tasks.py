@@ -18,6 +18,7 @@ import queue
 import subprocess
 import threading
 import time
+import uuid
 
 import pytest
 from mcp_types import _v2025_11_25 as v2025
@@ -267,3 +268,77 @@ def test_modern_without_the_extension_no_task(modern, target):
     assert TASKS in refused["error"]["data"]["requiredCapabilities"]["extensions"]
     unknown = modern.call("tasks/cancel", {"taskId": "no-such-task", "_meta": meta()})
     assert unknown["error"]["code"] == -32602, unknown
+
+
+# ------------------------------------------------------------- a task that asks the person (apply_migration)
+
+@pytest.fixture
+def drop_migration(tmp_path):
+    """A database with a table, and a pending migration that drops it (run for real: the person is asked)."""
+    admin = os.environ.get("SENIOR_BACKEND_TEST_PG")
+    assert admin, "SENIOR_BACKEND_TEST_PG is not set: run scripts/test.sh, which starts the test cluster"
+    name = "tasks_" + uuid.uuid4().hex[:10]
+    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    url = admin.rsplit("/", 1)[0] + "/" + name
+    subprocess.run(["psql", url, "-qc", "CREATE TABLE note (id bigint)"], check=True, capture_output=True)
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (folder / "20260101000000_drop_note.up.sql").write_text("DROP TABLE note;\n")
+    yield url, {"connection": url, "files": [str(folder)], "dry_run": False, "allow_lint_errors": True}
+    subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True)
+
+
+def table_exists(url: str) -> bool:
+    out = subprocess.run(["psql", url, "-Atqc", "SELECT to_regclass('note') IS NOT NULL"], check=True,
+                         capture_output=True, text=True).stdout.strip()
+    return out == "t"
+
+
+@pytest.mark.parametrize("action,kept", [("decline", True), ("accept", False)])
+def test_modern_task_waits_for_the_person_then_goes_on(modern, drop_migration, action, kept):
+    url, arguments = drop_migration
+    caps = meta()
+    caps["io.modelcontextprotocol/clientCapabilities"]["elicitation"] = {"form": {}}
+    created = modern.call("tools/call", {"name": "apply_migration", "arguments": arguments, "_meta": caps})["result"]
+    assert created["resultType"] == "task", created
+    waiting = poll(modern, created["taskId"], {"input_required", "completed", "failed", "cancelled"}, caps)
+    assert waiting["status"] == "input_required", waiting
+    [(key, request)] = waiting["inputRequests"].items()
+    assert request["method"] == "elicitation/create" and "DROP TABLE note" in request["params"]["message"]
+    assert table_exists(url)
+    response = {"action": action} | ({"content": {"confirm": True}} if action == "accept" else {})
+    ack = modern.call("tasks/update", {"taskId": created["taskId"], "inputResponses": {key: response},
+                                       "_meta": caps})["result"]
+    assert ack["resultType"] == "complete"
+    done = poll(modern, created["taskId"], {"completed", "failed", "cancelled"}, caps)
+    assert done["status"] == "completed", done
+    status = done["result"]["structuredContent"]["status"]
+    assert status == ("declined" if kept else "applied"), done["result"]
+    assert table_exists(url) == kept
+
+
+def test_legacy_task_shows_input_required_while_the_person_decides(tmp_path, drop_migration):
+    url, arguments = drop_migration
+    server = Server(tmp_path)
+    try:
+        server.call("initialize", {"protocolVersion": "2025-11-25", "capabilities": {"elicitation": {}},
+                                   "clientInfo": {"name": "tasks-test", "version": "1"}})
+        created = server.call("tools/call", {"name": "apply_migration", "arguments": arguments,
+                                             "task": {}})["result"]
+        task_id = created["task"]["taskId"]
+        deadline = time.monotonic() + WAIT_S
+        asked = None
+        while asked is None and time.monotonic() < deadline:
+            server.drain_notifications(0.2)
+            asked = next((m for m in server.notifications if m.get("method") == "elicitation/create"), None)
+        assert asked is not None, server.notifications
+        assert asked["params"]["_meta"]["io.modelcontextprotocol/related-task"] == {"taskId": task_id}
+        assert server.call("tasks/get", {"taskId": task_id})["result"]["status"] == "input_required"
+        answer = {"jsonrpc": "2.0", "id": asked["id"], "result": {"action": "decline"}}
+        server.process.stdin.write((json.dumps(answer) + "\n").encode())
+        server.process.stdin.flush()
+        result = server.call("tasks/result", {"taskId": task_id})["result"]
+        assert result["structuredContent"]["status"] == "declined", result
+        assert table_exists(url)
+    finally:
+        server.close()

@@ -1080,6 +1080,7 @@ private struct CallContext: ToolContext {
     let taskId: String?
 
     var resumesElicitation: Bool { elicitation.resumes }
+    var canElicit: Bool { elicitation.available }
 
     func elicit(_ message: String, schema: JSONValue) async -> ElicitationAnswer? {
         await elicitation.elicit(MCPSession.Ask(message: message, schema: schema), taskId: taskId)
@@ -1127,6 +1128,11 @@ final class Elicitation: @unchecked Sendable {
     var resumes: Bool {
         if case .modern(let answer) = mode { return answer != nil }
         return false
+    }
+
+    var available: Bool {
+        if case .none = mode { return false }
+        return true
     }
 
     /// The form still to be answered: the session replies input-required with it instead of the result.
