@@ -110,8 +110,8 @@ public struct MigrationRunner: Sendable {
         let dryRun = request.dryRun ?? true
         var lint = files.flatMap { MigrationLinter.lint(file: $0.path, script: SQLScript($0.text)) }
         if request.rollback == true {
-            for file in files where FileManager.default.fileExists(atPath: file.downPath) {
-                let text = (try? String(contentsOfFile: file.downPath, encoding: .utf8)) ?? ""
+            for file in files {
+                guard let text = try file.downText() else { continue }
                 lint += MigrationLinter.lint(file: file.downPath, script: SQLScript(text)).filter {
                     !$0.rule.hasPrefix("ban-drop")  // a down file drops what its up file made
                 }
@@ -211,10 +211,10 @@ public struct MigrationRunner: Sendable {
             ($0.path, $0.text)
         }
         if request.rollback == true {
-            scripts =
-                files.last(where: { applied[$0.version] != nil }).flatMap { last in
-                    (try? String(contentsOfFile: last.downPath, encoding: .utf8)).map { [(last.downPath, $0)] }
-                } ?? []
+            scripts = []
+            if let last = files.last(where: { applied[$0.version] != nil }), let text = try last.downText() {
+                scripts = [(last.downPath, text)]
+            }
         }
         let statements = scripts.flatMap { script in
             SQLScript(script.text).statements.enumerated().compactMap { number, statement in
@@ -278,7 +278,7 @@ public struct MigrationRunner: Sendable {
             result.nextStep = "Nothing to roll back: none of these files is applied."
             return result
         }
-        guard let text = try? String(contentsOfFile: last.downPath, encoding: .utf8) else {
+        guard let text = try last.downText() else {
             throw .invalidInput("\(last.path) is applied but has no down file at \(last.downPath)")
         }
         let down = MigrationFile(

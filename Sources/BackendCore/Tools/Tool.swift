@@ -96,7 +96,7 @@ public struct Tool: Sendable {
                 return .failure(.invalidInput("arguments do not fit the input schema: \(Tool.explain(error))"))
             }
             try context.files.check(files(input))
-            let report = try await handler(input, context)
+            let report = try await context.files.confining { try await handler(input, context) }
             let structured = try JSONValue(encoding: report.output)
             return ToolCallResult(digest: report.digest.render(), structured: structured, isError: report.checkFailed)
         }
