@@ -18,7 +18,6 @@ import queue
 import subprocess
 import threading
 import time
-import uuid
 
 import pytest
 from mcp_types import _v2025_11_25 as v2025
@@ -35,7 +34,10 @@ class Server:
     """`senior-backend serve` over stdio: requests by id, notifications collected as they come."""
 
     def __init__(self, tmp_path):
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SENIOR_BACKEND_LOAD_")}
+        # Loopback only, default caps; without the diagnostics tool (scripts/test.sh lists it for the
+        # conformance suites): the long tools are the three of the catalog.
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith("SENIOR_BACKEND_LOAD_") and k != "SENIOR_BACKEND_DIAGNOSTICS"}
         self.process = subprocess.Popen([BIN, "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, env=env | {"TMPDIR": str(tmp_path)})
         self.replies: dict = {}
@@ -273,19 +275,14 @@ def test_modern_without_the_extension_no_task(modern, target):
 # ------------------------------------------------------------- a task that asks the person (apply_migration)
 
 @pytest.fixture
-def drop_migration(tmp_path):
+def drop_migration(tmp_path, database):
     """A database with a table, and a pending migration that drops it (run for real: the person is asked)."""
-    admin = os.environ.get("SENIOR_BACKEND_TEST_PG")
-    assert admin, "SENIOR_BACKEND_TEST_PG is not set: run scripts/test.sh, which starts the test cluster"
-    name = "tasks_" + uuid.uuid4().hex[:10]
-    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True)
-    url = admin.rsplit("/", 1)[0] + "/" + name
+    url = database
     subprocess.run(["psql", url, "-qc", "CREATE TABLE note (id bigint)"], check=True, capture_output=True)
     folder = tmp_path / "migrations"
     folder.mkdir()
     (folder / "20260101000000_drop_note.up.sql").write_text("DROP TABLE note;\n")
-    yield url, {"connection": url, "files": [str(folder)], "dry_run": False, "allow_lint_errors": True}
-    subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True)
+    return url, {"connection": url, "files": [str(folder)], "dry_run": False, "allow_lint_errors": True}
 
 
 def table_exists(url: str) -> bool:

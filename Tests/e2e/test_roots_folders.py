@@ -10,7 +10,6 @@ import os
 import pathlib
 import shutil
 import subprocess
-import uuid
 
 import anyio
 import pytest
@@ -20,18 +19,8 @@ from mcp.types import ListRootsResult, Root
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BIN = os.environ.get("SENIOR_BACKEND_BIN", str(ROOT / ".build/release/senior-backend"))
-ADMIN = os.environ.get("SENIOR_BACKEND_TEST_PG")
 MULTI_FILE = ROOT / "Tests/ScaffoldTests/Fixtures/multi-file"
 ERAS = [("auto", "2026-07-28"), ("legacy", "2025-11-25")]
-
-
-@pytest.fixture
-def database():
-    assert ADMIN, "SENIOR_BACKEND_TEST_PG is not set: run scripts/test.sh, which starts the test cluster"
-    name = "roots_" + uuid.uuid4().hex[:10]
-    subprocess.run(["psql", ADMIN, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True)
-    yield ADMIN.rsplit("/", 1)[0] + "/" + name
-    subprocess.run(["psql", ADMIN, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True)
 
 
 @pytest.fixture
