@@ -314,7 +314,8 @@ def test_modern_task_waits_for_the_person_then_goes_on(modern, drop_migration, a
     assert table_exists(url) == kept
 
 
-def test_legacy_task_shows_input_required_while_the_person_decides(tmp_path, drop_migration):
+@pytest.mark.parametrize("then", ["decline", "cancel the task"])
+def test_legacy_task_shows_input_required_while_the_person_decides(tmp_path, drop_migration, then):
     url, arguments = drop_migration
     server = Server(tmp_path)
     try:
@@ -331,11 +332,18 @@ def test_legacy_task_shows_input_required_while_the_person_decides(tmp_path, dro
         assert asked is not None, server.notifications
         assert asked["params"]["_meta"]["io.modelcontextprotocol/related-task"] == {"taskId": task_id}
         assert server.call("tasks/get", {"taskId": task_id})["result"]["status"] == "input_required"
-        answer = {"jsonrpc": "2.0", "id": asked["id"], "result": {"action": "decline"}}
-        server.process.stdin.write((json.dumps(answer) + "\n").encode())
-        server.process.stdin.flush()
-        result = server.call("tasks/result", {"taskId": task_id})["result"]
-        assert result["structuredContent"]["status"] == "declined", result
+        if then == "decline":
+            answer = {"jsonrpc": "2.0", "id": asked["id"], "result": {"action": "decline"}}
+            server.process.stdin.write((json.dumps(answer) + "\n").encode())
+            server.process.stdin.flush()
+            result = server.call("tasks/result", {"taskId": task_id})["result"]
+            assert result["structuredContent"]["status"] == "declined", result
+        else:
+            # The run stops waiting for the person at once, not after the form's 600 s: close() below
+            # waits at most 30 s for the server to exit.
+            assert server.call("tasks/cancel", {"taskId": task_id})["result"]["status"] == "cancelled"
+            assert server.call("tasks/result", {"taskId": task_id})["error"]["code"] == -32602
+            assert server.call("tasks/get", {"taskId": task_id})["result"]["status"] == "cancelled"
         assert table_exists(url)
     finally:
         server.close()

@@ -594,11 +594,13 @@ public final class MCPSession: @unchecked Sendable {
             }
             deliver(outcome)
         }
-        // A cancel that arrived before the task existed still cancels it.
-        lock.withLock {
+        // A cancel that arrived before the task existed still cancels it (outside the lock: cancellation
+        // handlers, such as a wait for the client, take it).
+        let cancelled = lock.withLock {
             running.task = task
-            if running.cancelled { task.cancel() }
+            return running.cancelled
         }
+        if cancelled { task.cancel() }
     }
 
     // MARK: Tasks
@@ -776,10 +778,11 @@ public final class MCPSession: @unchecked Sendable {
             }
             finish(key: key, reply: reply == .null ? nil : reply)
         }
-        lock.withLock {
+        let cancelled = lock.withLock {
             waiting.task = task
-            if waiting.cancelled { task.cancel() }
+            return waiting.cancelled
         }
+        if cancelled { task.cancel() }
     }
 
     /// Legacy: a task's progress also goes to its status message, and its notifications name the task.
@@ -961,19 +964,28 @@ public final class MCPSession: @unchecked Sendable {
             nextClientRequest += 1
             return "senior-backend-\(nextClientRequest)"
         }
-        return await withCheckedContinuation { continuation in
-            lock.withLock { awaitingClient[key] = continuation }
-            writer.write(
-                JSONWriter.bytes(
-                    .object(
-                        JSONObject([
-                            "jsonrpc": .string("2.0"), "id": .string(key), "method": .string(method),
-                            "params": .object(params),
-                        ]))))
-            Task { [self] in
-                try? await Task.sleep(for: .seconds(timeoutSeconds))
-                answerFromClient(key: key, result: nil)
+        // A cancelled call (notifications/cancelled, tasks/cancel, end of input) stops waiting at once.
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                lock.withLock { awaitingClient[key] = continuation }
+                if Task.isCancelled {
+                    answerFromClient(key: key, result: nil)
+                    return
+                }
+                writer.write(
+                    JSONWriter.bytes(
+                        .object(
+                            JSONObject([
+                                "jsonrpc": .string("2.0"), "id": .string(key), "method": .string(method),
+                                "params": .object(params),
+                            ]))))
+                Task { [self] in
+                    try? await Task.sleep(for: .seconds(timeoutSeconds))
+                    answerFromClient(key: key, result: nil)
+                }
             }
+        } onCancel: { [self] in
+            answerFromClient(key: key, result: nil)
         }
     }
 
@@ -1001,11 +1013,13 @@ public final class MCPSession: @unchecked Sendable {
     }
 
     private func cancel(key: String) {
-        lock.withLock {
-            guard let call = running[key], !call.cancelled else { return }
+        // The task is cancelled outside the lock: its cancellation handlers (a wait for the client) take it.
+        let task = lock.withLock { () -> Task<Void, Never>? in
+            guard let call = running[key], !call.cancelled else { return nil }
             call.cancelled = true
-            call.task?.cancel()
+            return call.task
         }
+        task?.cancel()
         logger.debug("cancelled request \(key)")
     }
 
