@@ -58,6 +58,7 @@ conformance_2026="$root/../shared/mcp-conformance/test_mcp_2026.py"
 
 # MCP_INPUT_TOOL: a call that reads and writes files answers input_required (roots/list) to a client that
 # declares roots; the suite's client lists none, so the retry ends in a refusal naming the roots.
+# MCP_TASK_TOOL: a long call (diagnostics is one) runs as a task for a client that declares the extension.
 echo "== MCP 2026-07-28 conformance ($conformance_2026)"
 MCP_SERVER_CMD="$binary serve" MCP_STRICT=1 \
 MCP_ECHO_TOOL='{"name": "route_to_specialist", "arguments": {"concern": "slo"}}' \
@@ -65,6 +66,7 @@ MCP_OUTPUT_TOOL='{"name": "route_to_specialist", "arguments": {"concern": "cachi
 MCP_BAD_ARGS_TOOL='{"name": "route_to_specialist", "arguments": {"concern": 42}}' \
 MCP_RESOURCE_URI='senior-backend://references/forcing_questions.md' \
 MCP_PROMPT='{"name": "backend-review", "arguments": {"problem": "a read-heavy catalogue API for 5 teams"}}' \
+MCP_TASK_TOOL='{"name": "diagnostics", "arguments": {"sleep_ms": 1500}}' \
 MCP_INPUT_TOOL="{\"name\": \"scaffold\", \"arguments\": {\"spec\": \"Tests/ScaffoldTests/Fixtures/petstore-expanded.yaml\", \"output\": \"$TMPDIR/conformance-scaffold\", \"dry_run\": true}}" \
   "$python" -m pytest -q -p no:cacheprovider -rs "$conformance_2026"
 

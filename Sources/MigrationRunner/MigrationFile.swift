@@ -19,6 +19,13 @@ public struct MigrationFile: Sendable, Equatable {
         return (folder as NSString).appendingPathComponent("\(stem).down.sql")
     }
 
+    /// The down file's text; nil when there is none. Checked against the call's roots like the up file.
+    public func downText() throws(BackendError) -> String? {
+        guard FileManager.default.fileExists(atPath: downPath) else { return nil }
+        try FileAccess.checkRead(downPath, "files (down file)")
+        return try? String(contentsOfFile: downPath, encoding: .utf8)
+    }
+
     public static func load(_ path: String) throws(BackendError) -> MigrationFile {
         let file = (path as NSString).lastPathComponent
         guard file.hasSuffix(".sql"), !file.hasSuffix(".down.sql") else {
@@ -30,6 +37,8 @@ public struct MigrationFile: Sendable, Equatable {
             throw .invalidInput(
                 "\(path): name it <version>_<name>.up.sql, the version being digits (e.g. a UTC timestamp)")
         }
+        // A file in a folder the call was given may be a link out of the call's roots.
+        try FileAccess.checkRead(path, "files")
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .invalidInput("\(path): no such file, or it cannot be read")
         }

@@ -167,6 +167,27 @@ public enum MigrationLinter {
         ) { statement, _ in match(statement, #"^(BEGIN|COMMIT|ROLLBACK|START TRANSACTION|END)\b"#) },
     ]
 
+    /// Why a statement loses data when it runs (a dropped table, schema, database or column, a TRUNCATE or
+    /// DELETE), or nil. `normalized` is `SQLScript.Statement.normalized`.
+    public static func destructive(_ normalized: String) -> String? {
+        let kinds: [(pattern: String, reason: String)] = [
+            (#"^DROP (TABLE|SCHEMA|DATABASE|MATERIALIZED VIEW) "#, "drops stored data"),
+            (#"^ALTER TABLE .* DROP (COLUMN )?(IF EXISTS )?[A-Z0-9_"]+"#, "drops a column and its data"),
+            (#"^TRUNCATE "#, "empties tables"),
+            (#"^DELETE FROM "#, "deletes rows"),
+        ]
+        for kind in kinds where match(normalized, kind.pattern) {
+            // DROP CONSTRAINT/DEFAULT/NOT NULL change no stored value.
+            if match(normalized, #" DROP (CONSTRAINT|DEFAULT|NOT NULL|IDENTITY|EXPRESSION)"#),
+                normalized.hasPrefix("ALTER TABLE")
+            {
+                continue
+            }
+            return kind.reason
+        }
+        return nil
+    }
+
     /// Lints one file; `missing-lock-timeout` is a file-level rule.
     public static func lint(file: String, script: SQLScript) -> [Issue] {
         var created = Set<String>()

@@ -33,6 +33,8 @@ public struct ApplyResult: Codable, Sendable, Equatable {
     public enum Status: String, Codable, Sendable {
         case applied, rolledBack = "rolled-back", dryRun = "dry-run", nothingToDo = "nothing-to-do"
         case blockedByLint = "blocked-by-lint", failed
+        /// The person was asked to confirm the destructive statements and did not: nothing ran.
+        case declined
     }
 
     public struct Step: Codable, Sendable, Equatable {
@@ -78,6 +80,16 @@ public struct ApplyResult: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case database, status, dryRun = "dry_run", lint, steps, failure, nextStep = "next_step"
     }
+
+    /// The person did not confirm the destructive statements (non-empty): nothing ran.
+    public static func declined(database: String, _ statements: [MigrationRunner.DestructiveStatement]) -> ApplyResult {
+        let first = statements[0]
+        return ApplyResult(
+            database: database, status: .declined, dryRun: false, lint: [], steps: [], failure: nil,
+            nextStep:
+                "Not confirmed: nothing was applied. \(statements.count) destructive statement(s), the first \(first.file) #\(first.statement): \(first.text.prefix(120)). Review with dry_run true, then confirm when asked."
+        )
+    }
 }
 
 /// Applies migration files with a ledger, checksums, an advisory lock and one transaction per file.
@@ -98,8 +110,8 @@ public struct MigrationRunner: Sendable {
         let dryRun = request.dryRun ?? true
         var lint = files.flatMap { MigrationLinter.lint(file: $0.path, script: SQLScript($0.text)) }
         if request.rollback == true {
-            for file in files where FileManager.default.fileExists(atPath: file.downPath) {
-                let text = (try? String(contentsOfFile: file.downPath, encoding: .utf8)) ?? ""
+            for file in files {
+                guard let text = try file.downText() else { continue }
                 lint += MigrationLinter.lint(file: file.downPath, script: SQLScript(text)).filter {
                     !$0.rule.hasPrefix("ban-drop")  // a down file drops what its up file made
                 }
@@ -174,6 +186,46 @@ public struct MigrationRunner: Sendable {
         return result
     }
 
+    /// A statement that loses data, in a file this request would run for real.
+    public struct DestructiveStatement: Sendable, Equatable {
+        public var file: String
+        /// 1-based position of the statement in its file.
+        public var statement: Int
+        public var text: String
+        public var reason: String
+    }
+
+    /// What a run for real would destroy: the destructive statements of the pending files, or of the down
+    /// file a rollback runs, on the named database. A dry run destroys nothing. Reads the ledger only.
+    public func destructiveStatements(
+        _ request: ApplyRequest
+    ) throws(BackendError) -> (database: String, statements: [DestructiveStatement]) {
+        let files = try MigrationFile.collect(request.files)
+        let url = PostgresConnection.resolve(request.connection, environment: environment)
+        let connection = try PostgresConnection.connect(url, applicationName: "senior-backend apply_migration")
+        guard request.dryRun == false else { return (connection.displayName, []) }
+        let ledgerExists =
+            try connection.query("SELECT to_regclass($1) IS NOT NULL", [Self.ledgerTable]).rows.first?.first == "t"
+        let applied = ledgerExists ? try appliedVersions(connection) : [:]
+        var scripts: [(path: String, text: String)] = files.filter { applied[$0.version] == nil }.map {
+            ($0.path, $0.text)
+        }
+        if request.rollback == true {
+            scripts = []
+            if let last = files.last(where: { applied[$0.version] != nil }), let text = try last.downText() {
+                scripts = [(last.downPath, text)]
+            }
+        }
+        let statements = scripts.flatMap { script in
+            SQLScript(script.text).statements.enumerated().compactMap { number, statement in
+                MigrationLinter.destructive(statement.normalized).map {
+                    DestructiveStatement(file: script.path, statement: number + 1, text: statement.text, reason: $0)
+                }
+            }
+        }
+        return (connection.displayName, statements)
+    }
+
     // MARK: Steps
 
     func apply(
@@ -226,7 +278,7 @@ public struct MigrationRunner: Sendable {
             result.nextStep = "Nothing to roll back: none of these files is applied."
             return result
         }
-        guard let text = try? String(contentsOfFile: last.downPath, encoding: .utf8) else {
+        guard let text = try last.downText() else {
             throw .invalidInput("\(last.path) is applied but has no down file at \(last.downPath)")
         }
         let down = MigrationFile(

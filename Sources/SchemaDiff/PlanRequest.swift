@@ -44,6 +44,8 @@ public struct PlanRequest: Codable, Sendable, Equatable {
         }
         var script = ""
         for path in paths {
+            // A .sql file in the folder may be a link out of the call's roots.
+            try FileAccess.checkRead(path, "target")
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
             else { throw .invalidInput("\(path): unreadable or not UTF-8") }
             script += text + "\n"

@@ -171,6 +171,7 @@ public enum ToolCatalog {
             annotations: ToolAnnotations(readOnly: false, destructive: false, idempotent: false, openWorld: true),
             inputSchema: try schema("load_test.input"),
             outputSchema: try schema("load_test.output"),
+            longRunning: true,
             files: { (request: LoadTestRequest) in
                 FileUse.reads("body_file", request.bodyFile) + FileUse.reads("baseline", request.baseline)
                     + FileUse.writes("save_baseline", request.saveBaseline)
@@ -197,6 +198,7 @@ public enum ToolCatalog {
             annotations: ToolAnnotations(readOnly: false, destructive: false, idempotent: false, openWorld: true),
             inputSchema: try schema("plan_migration.input"),
             outputSchema: try schema("plan_migration.output"),
+            longRunning: true,
             files: { (request: PlanRequest) in
                 FileUse.reads("target", request.target) + FileUse.writes("output", request.output)
             }
@@ -212,13 +214,14 @@ public enum ToolCatalog {
             name: "apply_migration",
             title: "Apply PostgreSQL migrations safely",
             description:
-                "Applies migration files (<version>_<name>.up.sql, down files beside them) to PostgreSQL with a ledger table, SHA-256 checksums (an edited applied file is refused), a session advisory lock (a second runner waits, then fails clearly) and one transaction per file (CONCURRENTLY files run statement by statement). Lints first with squawk-style rules; errors block unless allow_lint_errors. dry_run (the default) runs each file and rolls it back, reporting timing and locks. rollback runs the last applied version's down file.",
+                "Applies migration files (<version>_<name>.up.sql, down files beside them) to PostgreSQL with a ledger table, SHA-256 checksums (an edited applied file is refused), a session advisory lock (a second runner waits, then fails clearly) and one transaction per file (CONCURRENTLY files run statement by statement). Lints first with squawk-style rules; errors block unless allow_lint_errors. dry_run (the default) runs each file and rolls it back, reporting timing and locks. rollback runs the last applied version's down file. When the client can show forms, a run for real that drops, truncates or deletes asks the person first; declined: nothing runs (status declined).",
             annotations: ToolAnnotations(readOnly: false, destructive: true, idempotent: false, openWorld: true),
             inputSchema: try schema("apply_migration.input"),
             outputSchema: try schema("apply_migration.output"),
+            longRunning: true,
             files: { (request: ApplyRequest) in request.files.flatMap { FileUse.reads("files", $0) } }
-        ) { (request: ApplyRequest, _) in
-            let result = try await BlockingWork.run { () throws(BackendError) in try runner.run(request) }
+        ) { (request: ApplyRequest, context) in
+            let result = try await ApplyConfirmation(runner: runner).run(request, context: context)
             return ToolReport(output: result, digest: result.digest, checkFailed: result.failedCheck)
         }
     }
@@ -232,6 +235,7 @@ public enum ToolCatalog {
             annotations: ToolAnnotations(readOnly: true, destructive: false, idempotent: true, openWorld: false),
             inputSchema: try schema("diagnostics.input"),
             outputSchema: try schema("diagnostics.output"),
+            longRunning: true,
             handler: DiagnosticsTool.run)
     }
 

@@ -94,6 +94,36 @@ import Testing
         try FileAccess.unconfined.check(FileUse.reads("spec", "/etc/hostname"))
     }
 
+    @Test func aRefusedLinkSaysWhereItLeads() throws {
+        let tree = try Tree()
+        defer { tree.remove() }
+        let access = FileAccess.clientRoots(["file://" + tree.root], environment: [:])
+        let error = #expect(throws: BackendError.self) {
+            try access.check(FileUse.reads("files", tree.root + "/link/secret.txt"))
+        }
+        #expect(error?.message.contains("it resolves to \(tree.outside)/secret.txt") == true)
+    }
+
+    /// Files a tool finds by itself (in a folder, through a $ref) are checked where it reads them, on the
+    /// thread of its blocking work, against the roots of the call that started it.
+    @Test func theCallsAccessReachesItsBlockingWork() async throws {
+        let tree = try Tree()
+        defer { tree.remove() }
+        let access = FileAccess.clientRoots(["file://" + tree.root], environment: [:])
+        let inside = tree.root + "/sub/in.txt"
+        let outside = tree.outside + "/secret.txt"
+        try await access.confining {
+            try await BlockingWork.run { () throws(BackendError) in try FileAccess.checkRead(inside, "target") }
+            let error = await #expect(throws: BackendError.self) {
+                try await BlockingWork.run { () throws(BackendError) in try FileAccess.checkRead(outside, "target") }
+            }
+            #expect(error?.message.contains("`target`") == true)
+        }
+        // Outside an agent call (the CLI) nothing is confined.
+        try await BlockingWork.run { () throws(BackendError) in try FileAccess.checkRead(outside, "target") }
+        #expect(FileAccess.current == .unconfined)
+    }
+
     @Test(
         arguments: [
             ("file:///home/ana/project", "/home/ana/project"), ("file:///tmp/a%20b", "/tmp/a b"),

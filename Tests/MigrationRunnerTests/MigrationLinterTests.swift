@@ -44,6 +44,28 @@ import Testing
         #expect(Self.rules(sql) == expected)
     }
 
+    /// What apply_migration asks the person to confirm before a run for real.
+    @Test(
+        arguments: [
+            ("DROP TABLE orders;", "drops stored data"),
+            ("drop schema billing cascade;", "drops stored data"),
+            ("DROP MATERIALIZED VIEW totals;", "drops stored data"),
+            ("ALTER TABLE orders DROP COLUMN note;", "drops a column and its data"),
+            ("ALTER TABLE orders DROP IF EXISTS note;", "drops a column and its data"),
+            ("TRUNCATE orders;", "empties tables"),
+            ("DELETE FROM orders WHERE id < 10;", "deletes rows"),
+            ("ALTER TABLE orders DROP CONSTRAINT positive;", nil),
+            ("ALTER TABLE orders ALTER COLUMN total DROP DEFAULT;", nil),
+            ("ALTER TABLE orders ALTER COLUMN total DROP NOT NULL;", nil),
+            ("DROP INDEX CONCURRENTLY orders_total;", nil),
+            ("DROP VIEW order_view;", nil),
+            ("ALTER TABLE orders ADD COLUMN note text;", nil),
+            ("SELECT 'DROP TABLE orders';", nil),
+        ] as [(String, String?)])
+    func destructiveStatementsAreNamed(sql: String, reason: String?) {
+        #expect(SQLScript(sql).statements.map { MigrationLinter.destructive($0.normalized) } == [reason])
+    }
+
     @Test func filesThatTouchExistingTablesWithoutALockTimeoutGetAWarning() {
         let issues = MigrationLinter.lint(file: "m.sql", script: SQLScript("ALTER TABLE users ADD COLUMN note text;"))
         #expect(issues.map(\.rule) == ["require-lock-timeout"])

@@ -71,6 +71,33 @@ public struct FileAccess: Sendable, Equatable {
         return url.path
     }
 
+    /// The access of the agent call running here: `Tool.call` sets it for the call's task, `BlockingWork`
+    /// carries it onto the thread of the call's blocking work. Outside agent calls (CLI, tests): unconfined.
+    public static var current: FileAccess {
+        (Thread.current.threadDictionary[threadKey] as? Holder)?.access ?? ofTask
+    }
+
+    @TaskLocal static var ofTask = FileAccess.unconfined
+
+    static let threadKey = "senior-backend.file-access"
+
+    /// A class around the value, which a thread dictionary keeps as it is.
+    final class Holder: @unchecked Sendable {
+        let access: FileAccess
+        init(_ access: FileAccess) { self.access = access }
+    }
+
+    /// Runs `body` with this access as `current` (for the call's task and the blocking work it starts).
+    public func confining<T>(_ body: () async throws -> T) async rethrows -> T {
+        try await Self.$ofTask.withValue(self) { try await body() }
+    }
+
+    /// Checks a file the work found by itself (in a folder it was given, through a `$ref`) against the
+    /// roots of the call; `what` names where the path came from.
+    public static func checkRead(_ path: String, _ what: String) throws(BackendError) {
+        try current.check([FileUse(argument: what, path: path, writes: false)])
+    }
+
     /// Refuses the first use outside the roots, naming the argument, the path and the roots.
     public func check(_ uses: [FileUse]) throws(BackendError) {
         guard let roots else { return }
@@ -87,13 +114,24 @@ public struct FileAccess: Sendable, Equatable {
             let listed = roots.isEmpty ? "none (the client listed no roots)" : roots.joined(separator: ", ")
             throw BackendError(
                 .refused,
-                "`\(use.argument)` \(use.path) is outside the folders this call may \(use.writes ? "write" : "read") (\(origin): \(listed))\(resolved == Self.absolute(use.path) ? "" : "; it resolves to \(resolved)"). Use a path inside them, or add the folder to the client's roots or to \(Self.rootsVariable)."
+                "`\(use.argument)` \(use.path) is outside the folders this call may \(use.writes ? "write" : "read") (\(origin): \(listed))\(resolved == Self.lexical(use.path) ? "" : "; it resolves to \(resolved)"). Use a path inside them, or add the folder to the client's roots or to \(Self.rootsVariable)."
             )
         }
     }
 
     static func isInside(_ path: String, root: String) -> Bool {
         root == "/" || path == root || path.hasPrefix(root + "/")
+    }
+
+    /// The absolute path with `.` and `..` folded by text alone (Foundation's standardizing also follows
+    /// links on Linux), so that a refusal can say where a link leads.
+    static func lexical(_ path: String) -> String {
+        let joined = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var parts: [Substring] = []
+        for part in joined.split(separator: "/") where part != "." {
+            if part == ".." { _ = parts.popLast() } else { parts.append(part) }
+        }
+        return "/" + parts.joined(separator: "/")
     }
 
     static func absolute(_ path: String) -> String {

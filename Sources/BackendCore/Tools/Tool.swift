@@ -61,6 +61,9 @@ public struct Tool: Sendable {
     public let annotations: ToolAnnotations
     public let inputSchema: JSONValue
     public let outputSchema: JSONValue
+    /// A long call (traffic, shadow databases, migrations): a client that supports tasks gets a task
+    /// handle to poll instead of waiting on the reply.
+    public let longRunning: Bool
     private let validator: JSONSchemaValidator
     private let uses: @Sendable (JSONValue) -> [FileUse]
     private let invoke: @Sendable (JSONValue, any ToolContext) async throws -> ToolCallResult
@@ -72,6 +75,7 @@ public struct Tool: Sendable {
         annotations: ToolAnnotations,
         inputSchema: JSONValue,
         outputSchema: JSONValue,
+        longRunning: Bool = false,
         files: @escaping @Sendable (Input) -> [FileUse] = { _ in [] },
         handler: @escaping @Sendable (Input, any ToolContext) async throws -> ToolReport<Output>
     ) {
@@ -81,6 +85,7 @@ public struct Tool: Sendable {
         self.annotations = annotations
         self.inputSchema = inputSchema
         self.outputSchema = outputSchema
+        self.longRunning = longRunning
         self.validator = JSONSchemaValidator(schema: inputSchema)
         self.uses = { arguments in (try? arguments.decode(as: Input.self)).map(files) ?? [] }
         self.invoke = { arguments, context in
@@ -91,7 +96,7 @@ public struct Tool: Sendable {
                 return .failure(.invalidInput("arguments do not fit the input schema: \(Tool.explain(error))"))
             }
             try context.files.check(files(input))
-            let report = try await handler(input, context)
+            let report = try await context.files.confining { try await handler(input, context) }
             let structured = try JSONValue(encoding: report.output)
             return ToolCallResult(digest: report.digest.render(), structured: structured, isError: report.checkFailed)
         }

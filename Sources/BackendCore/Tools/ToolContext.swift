@@ -18,6 +18,9 @@ public protocol ToolContext: Sendable {
     /// Puts a form (a flat JSON Schema) to the person through the client (MCP elicitation). nil: no answer
     /// now (the client cannot show forms, or, in 2026-07-28, it answers on a retry): return what you have.
     func elicit(_ message: String, schema: JSONValue) async -> ElicitationAnswer?
+    /// The client can show forms: `elicit` puts them (or, in 2026-07-28, returns nil and the form goes back
+    /// with the reply). A tool that must not go on unconfirmed tells "no forms" from "answer later" by this.
+    var canElicit: Bool { get }
     /// 2026-07-28: this call is the retry that carries the person's answer, so the work done before the
     /// form was put is already recorded and must not be done twice.
     var resumesElicitation: Bool { get }
@@ -33,6 +36,7 @@ public enum ElicitationAnswer: Sendable {
 extension ToolContext {
     public func elicit(_ message: String, schema: JSONValue) async -> ElicitationAnswer? { nil }
     public var resumesElicitation: Bool { false }
+    public var canElicit: Bool { false }
 }
 
 /// A context that reports nothing; for tests and for CLI runs that have no one to tell.

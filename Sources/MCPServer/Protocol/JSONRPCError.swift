@@ -30,6 +30,13 @@ struct JSONRPCError: Error {
         .init(code: -32002, message: "Resource not found: \(quote(uri))")
     }
 
+    /// 2026-07-28: processing the request needs a capability the request's `_meta` did not declare.
+    static func missingClientCapability(_ message: String, required: JSONObject) -> JSONRPCError {
+        .init(
+            code: -32021, message: "Missing required client capability: \(message)",
+            data: .object(JSONObject(["requiredCapabilities": .object(required)])))
+    }
+
     /// 2026-07-28: the request's `_meta` names a protocol version this server does not serve per request.
     static func unsupportedVersion(_ requested: String, supported: [String]) -> JSONRPCError {
         let hint =

@@ -34,6 +34,8 @@ public final class MCPSession: @unchecked Sendable {
     /// Requests this server sent to the client (legacy `roots/list`), by id, waiting for the answer.
     private var awaitingClient: [String: CheckedContinuation<JSONValue?, Never>] = [:]
     private var nextClientRequest = 0
+    /// Long calls a client follows by polling (both eras' tasks).
+    private let tasks = TaskRegistry()
 
     public convenience init(
         catalog: Catalog, configuration: ServerConfiguration, writer: any LineWriter, logger: Logger,
@@ -267,7 +269,9 @@ public final class MCPSession: @unchecked Sendable {
         case "ping" where !modern: return .object(JSONObject())
         case "tools/list":
             return complete(
-                try page(try catalog().tools.map(describe), key: "tools", list: "tools", cursor: params["cursor"]),
+                try page(
+                    try catalog().tools.map { describe($0, modern: modern) }, key: "tools", list: "tools",
+                    cursor: params["cursor"]),
                 request, cacheable: true)
         case "tools/call":
             return try startCall(id: id, request: request)
@@ -292,6 +296,29 @@ public final class MCPSession: @unchecked Sendable {
                     try catalog().prompts.map(describe), key: "prompts", list: "prompts", cursor: params["cursor"]),
                 request, cacheable: true)
         case "prompts/get": return complete(try getPrompt(params), request)
+        case "tasks/get":
+            try requireTasksExtension(request)
+            let taskId = try Self.taskId(params)
+            return try tasks.with(taskId) { entry in
+                modern
+                    ? complete(TaskRegistry.detailed(entry), request)
+                    : .object(TaskRegistry.describe(entry, modern: false))
+            }
+        case "tasks/cancel":
+            try requireTasksExtension(request)
+            return try cancelTask(try Self.taskId(params), request: request)
+        case "tasks/update" where modern:
+            try requireTasksExtension(request)
+            try updateTask(try Self.taskId(params), responses: params["inputResponses"])
+            return complete(JSONObject(), request)
+        case "tasks/result" where !modern:
+            try taskResult(id: id, taskId: try Self.taskId(params))
+            return nil
+        case "tasks/list" where !modern:
+            return .object(
+                try page(
+                    tasks.all { .object(TaskRegistry.describe($0, modern: false)) }, key: "tasks", list: "tasks",
+                    cursor: params["cursor"]))
         case "logging/setLevel" where !modern:
             guard let name = params["level"]?.stringValue, let level = LogLevel(rawValue: name) else {
                 throw JSONRPCError.invalidParams(
@@ -319,25 +346,39 @@ public final class MCPSession: @unchecked Sendable {
         return .object(
             JSONObject([
                 "protocolVersion": .string(version),
-                "capabilities": .object(Self.capabilities),
+                "capabilities": .object(Self.capabilities(modern: false)),
                 "serverInfo": serverInfo,
                 "instructions": .string(configuration.instructions),
             ]))
     }
 
-    static let capabilities = JSONObject([
-        "tools": .object(JSONObject(["listChanged": .bool(false)])),
-        "resources": .object(JSONObject(["listChanged": .bool(false), "subscribe": .bool(false)])),
-        "prompts": .object(JSONObject(["listChanged": .bool(false)])),
-        "logging": .object(JSONObject()),
-    ])
+    /// Tasks are declared as each era names them: 2025-11-25's `tasks` capability, 2026-07-28's extension.
+    static func capabilities(modern: Bool) -> JSONObject {
+        var capabilities = JSONObject([
+            "tools": .object(JSONObject(["listChanged": .bool(false)])),
+            "resources": .object(JSONObject(["listChanged": .bool(false), "subscribe": .bool(false)])),
+            "prompts": .object(JSONObject(["listChanged": .bool(false)])),
+            "logging": .object(JSONObject()),
+        ])
+        if modern {
+            capabilities["extensions"] = .object(JSONObject([TaskRegistry.extensionName: .object(JSONObject())]))
+        } else {
+            let empty = JSONValue.object(JSONObject())
+            capabilities["tasks"] = .object(
+                JSONObject([
+                    "list": empty, "cancel": empty,
+                    "requests": .object(JSONObject(["tools": .object(JSONObject(["call": empty]))])),
+                ]))
+        }
+        return capabilities
+    }
 
     /// 2026-07-28's `server/discover`: versions, capabilities and identity, with no handshake.
     private func discover(_ request: Request) -> JSONValue {
         complete(
             JSONObject([
                 "supportedVersions": .array(Self.allVersions.map(JSONValue.string)),
-                "capabilities": .object(Self.capabilities),
+                "capabilities": .object(Self.capabilities(modern: true)),
                 "instructions": .string(configuration.instructions),
             ]), request, cacheable: true)
     }
@@ -356,7 +397,9 @@ public final class MCPSession: @unchecked Sendable {
         return result
     }
 
-    private func describe(_ tool: Tool) -> JSONValue {
+    /// 2025-11-25 marks the tools that may run as tasks with `execution.taskSupport`; 2026-07-28 has no such
+    /// field (the server decides per request).
+    private func describe(_ tool: Tool, modern: Bool) -> JSONValue {
         let annotations = JSONObject([
             "title": .string(tool.title),
             "readOnlyHint": .bool(tool.annotations.readOnly),
@@ -364,12 +407,15 @@ public final class MCPSession: @unchecked Sendable {
             "idempotentHint": .bool(tool.annotations.idempotent),
             "openWorldHint": .bool(tool.annotations.openWorld),
         ])
-        return .object(
-            JSONObject([
-                "name": .string(tool.name), "title": .string(tool.title), "description": .string(tool.description),
-                "inputSchema": tool.inputSchema, "outputSchema": tool.outputSchema,
-                "annotations": .object(annotations),
-            ]))
+        var description = JSONObject([
+            "name": .string(tool.name), "title": .string(tool.title), "description": .string(tool.description),
+            "inputSchema": tool.inputSchema, "outputSchema": tool.outputSchema,
+            "annotations": .object(annotations),
+        ])
+        if tool.longRunning, !modern {
+            description["execution"] = .object(JSONObject(["taskSupport": .string("optional")]))
+        }
+        return .object(description)
     }
 
     private func describe(_ prompt: Prompt) -> JSONValue {
@@ -443,8 +489,9 @@ public final class MCPSession: @unchecked Sendable {
         var lastProgress = -Double.infinity
     }
 
-    /// Starts a tool call as a task; returns a result only when the call cannot start yet (2026-07-28:
-    /// the client's roots are needed first).
+    /// Starts a tool call as a Swift task; returns a result only when the call cannot start yet (2026-07-28:
+    /// the client's roots are needed first). A long call for a client that supports tasks becomes a task:
+    /// the reply is the task handle, and the result waits in the registry.
     private func startCall(id: JSONValue, request: Request) throws -> JSONValue? {
         let params = request.params
         guard let name = params["name"]?.stringValue else {
@@ -468,48 +515,291 @@ public final class MCPSession: @unchecked Sendable {
             result["resultType"] = .string("input_required")
             return .object(result)
         }
-        let key = JSONWriter.string(id)
         let token = params["_meta"]?["progressToken"].flatMap {
             $0.stringValue != nil || $0.doubleValue != nil ? $0 : nil
         }
-        let call = RunningCall()
+        let call = Call(tool: tool, arguments: arguments, request: request, roots: roots, progressToken: token)
+        if try taskRequested(tool, request: request) {
+            let entry = try tasks.create(requestedTTLMs: params["task"]?["ttl"]?.integerValue)
+            // The handle goes out before the work starts, so no progress precedes it.
+            sendResult(id: id, createTaskResult(entry, call: call))
+            try runTask(entry.id, call: call, elicitation: elicitation)
+            return nil
+        }
+        let key = JSONWriter.string(id)
+        try launch(key: key, call: call, elicitation: elicitation, taskId: nil) { [self] outcome in
+            switch outcome {
+            case .result(let result):
+                finish(key: key, reply: Self.envelope(id: id, result: complete(Self.render(result), request)))
+            case .input(let ask):
+                finish(key: key, reply: Self.envelope(id: id, result: inputRequired(ask, tool: name)))
+            case .cancelled:
+                finish(key: key, reply: nil)
+            }
+        }
+        return nil
+    }
+
+    /// What a tool call needs to run, kept by a task so that it can run again with the person's answer.
+    struct Call: Sendable {
+        let tool: Tool
+        let arguments: JSONValue?
+        let request: Request
+        let roots: RootsSource
+        let progressToken: JSONValue?
+    }
+
+    enum Outcome: Sendable {
+        case result(ToolCallResult)
+        /// 2026-07-28: the call wants this form answered before it can finish.
+        case input(Ask)
+        case cancelled
+    }
+
+    /// Runs the call as a Swift task registered under `key` (so a cancel reaches it) and hands its outcome to
+    /// `deliver`, which must forget the key (`finish`).
+    private func launch(
+        key: String, call: Call, elicitation: Elicitation, taskId: String?,
+        deliver: @escaping @Sendable (Outcome) -> Void
+    ) throws {
+        let running = RunningCall()
+        try lock.withLock {
+            guard self.running[key] == nil else {
+                throw JSONRPCError.invalidRequest("id \(key) is already in use by a running request")
+            }
+            self.running[key] = running
+        }
+        let modern = call.request.era == .modern
+        let task = Task { [self] in
+            let outcome: Outcome
+            do {
+                let files: FileAccess
+                switch call.roots {
+                case .access(let access): files = access
+                case .askLegacyClient: files = try await legacyClientRoots()
+                case .ask: preconditionFailure("answered before the call starts")
+                }
+                // 2026-07-28 sends no progress or log notifications for a task: tasks/get shows its progress.
+                let context = CallContext(
+                    session: self, key: key, progressToken: modern && taskId != nil ? nil : call.progressToken,
+                    files: files,
+                    logLevel: modern ? .some(taskId == nil ? call.request.logLevel : nil) : nil,
+                    elicitation: elicitation, taskId: taskId)
+                let result = try await call.tool.call(call.arguments, context: context)
+                outcome = elicitation.pendingAsk.map(Outcome.input) ?? .result(result)
+            } catch let error as BackendError {
+                outcome = .result(.failure(error))
+            } catch {
+                outcome = .cancelled
+            }
+            deliver(outcome)
+        }
+        // A cancel that arrived before the task existed still cancels it (outside the lock: cancellation
+        // handlers, such as a wait for the client, take it).
+        let cancelled = lock.withLock {
+            running.task = task
+            return running.cancelled
+        }
+        if cancelled { task.cancel() }
+    }
+
+    // MARK: Tasks
+
+    /// 2025-11-25: the request carries `task` (only tools that declare `execution.taskSupport` accept it);
+    /// 2026-07-28: the request declares the tasks extension, and the server makes long calls tasks.
+    private func taskRequested(_ tool: Tool, request: Request) throws -> Bool {
+        switch request.era {
+        case .legacy:
+            guard let task = request.params["task"], task != .null else { return false }
+            guard task.objectValue != nil else {
+                throw JSONRPCError.invalidParams("\"task\" must be an object such as {\"ttl\": 60000}")
+            }
+            guard tool.longRunning else {
+                throw JSONRPCError(
+                    code: -32601,
+                    message:
+                        "Method not found: \(tool.name) does not run as a task (its execution.taskSupport is forbidden); call it without \"task\""
+                )
+            }
+            return true
+        case .modern:
+            return tool.longRunning && request.clientCapabilities["extensions"]?[TaskRegistry.extensionName] != nil
+        }
+    }
+
+    private func requireTasksExtension(_ request: Request) throws {
+        guard request.era == .modern,
+            request.clientCapabilities["extensions"]?[TaskRegistry.extensionName] == nil
+        else { return }
+        throw JSONRPCError.missingClientCapability(
+            "tasks/* needs the extension \(TaskRegistry.extensionName) in _meta.\(MetaKey.clientCapabilities).extensions",
+            required: JSONObject([
+                "extensions": .object(JSONObject([TaskRegistry.extensionName: .object(JSONObject())]))
+            ]))
+    }
+
+    static func taskId(_ params: JSONObject) throws -> String {
+        guard let id = params["taskId"]?.stringValue else {
+            throw JSONRPCError.invalidParams("\"taskId\" must be the string a task-creating tools/call returned")
+        }
+        return id
+    }
+
+    private func createTaskResult(_ entry: TaskRegistry.Entry, call: Call) -> JSONValue {
+        let modern = call.request.era == .modern
+        let task = (try? tasks.with(entry.id) { TaskRegistry.describe($0, modern: modern) }) ?? JSONObject()
+        guard modern else {
+            let note =
+                "\(call.tool.name) runs as task \(entry.id): poll tasks/get, then fetch the result with tasks/result."
+            return .object(
+                JSONObject([
+                    "task": .object(task),
+                    "_meta": .object(JSONObject(["io.modelcontextprotocol/model-immediate-response": .string(note)])),
+                ]))
+        }
+        var result = task
+        result["resultType"] = .string("task")
+        result["_meta"] = .object(JSONObject([MetaKey.serverInfo: serverInfo]))
+        return .object(result)
+    }
+
+    /// Runs (or, after a form was answered, runs again) the call of a task; the outcome settles the task.
+    private func runTask(_ taskId: String, call: Call, elicitation: Elicitation) throws {
+        let runKey = try tasks.with(taskId) { $0.runKey }
+        try launch(key: runKey, call: call, elicitation: elicitation, taskId: taskId) { [self] outcome in
+            finish(key: runKey, reply: nil)
+            settle(taskId, call: call, outcome: outcome)
+        }
+    }
+
+    /// Records how a task's run ended. 2025-11-25 counts an error result as `failed` (tasks/result still
+    /// returns it); 2026-07-28 keeps `failed` for JSON-RPC errors, so an error result is `completed`.
+    private func settle(_ taskId: String, call: Call, outcome: Outcome) {
+        let modern = call.request.era == .modern
+        switch outcome {
+        case .result(let result):
+            let status: TaskRegistry.Status = !modern && result.isError ? .failed : .completed
+            let rendered = modern ? complete(Self.render(result), call.request).objectValue : Self.render(result)
+            tasks.transition(taskId, to: status) { entry in
+                entry.result = rendered
+                entry.message = result.digest.split(separator: "\n").first.map(String.init)
+            }
+        case .input(let ask):
+            tasks.transition(taskId, to: .inputRequired) { [self] entry in
+                entry.inputRounds += 1
+                entry.pending = ("\(Self.elicitationInput)-\(entry.inputRounds)", ask)
+                entry.message = "waiting for the person to answer: \(ask.message)"
+                entry.resume = { [self] digest, answer in
+                    do {
+                        try runTask(
+                            taskId, call: call, elicitation: Elicitation(mode: .modern(answer: (digest, answer))))
+                    } catch {
+                        tasks.transition(taskId, to: .failed) { $0.error = .internalError("\(error)") }
+                    }
+                }
+            }
+        case .cancelled:
+            tasks.transition(taskId, to: .cancelled) { $0.message = $0.message ?? "cancelled" }
+        }
+    }
+
+    /// 2026-07-28 `tasks/update`: the answer to the outstanding form runs the call again; keys that are not
+    /// outstanding are ignored, as the extension says.
+    private func updateTask(_ taskId: String, responses: JSONValue?) throws {
+        guard let responses = responses?.objectValue else {
+            throw JSONRPCError.invalidParams(
+                "tasks/update needs \"inputResponses\", an object keyed like inputRequests")
+        }
+        let resume = try tasks.with(taskId) { entry -> (@Sendable () -> Void)? in
+            guard entry.status == .inputRequired, let pending = entry.pending,
+                let response = responses[pending.key]?.objectValue, let resume = entry.resume
+            else { return nil }
+            let answer: ElicitationAnswer =
+                response["action"]?.stringValue == "accept"
+                ? .accepted(response["content"]?.objectValue ?? JSONObject()) : .declined
+            entry.status = .working
+            entry.updated = Date()
+            entry.message = "answered; running again"
+            entry.pending = nil
+            entry.resume = nil
+            let digest = pending.ask.digest
+            return { resume(digest, answer) }
+        }
+        resume?()
+    }
+
+    /// `tasks/cancel`: stops the call's traffic or statement (the same path as notifications/cancelled).
+    /// 2025-11-25 refuses to cancel a finished task and answers with the task; 2026-07-28 acknowledges.
+    private func cancelTask(_ taskId: String, request: Request) throws -> JSONValue {
+        let modern = request.era == .modern
+        let (runKey, status) = try tasks.with(taskId) { ($0.runKey, $0.status) }
+        if status.terminal {
+            guard modern else {
+                throw JSONRPCError.invalidParams(
+                    "task \(taskId) is already \(status.rawValue); only a working task can be cancelled")
+            }
+            return complete(JSONObject(), request)
+        }
+        tasks.transition(taskId, to: .cancelled) { $0.message = "cancelled by tasks/cancel" }
+        cancel(key: runKey)
+        if modern { return complete(JSONObject(), request) }
+        return .object(try tasks.with(taskId) { TaskRegistry.describe($0, modern: false) })
+    }
+
+    /// 2025-11-25 `tasks/result`: waits until the task ends, then answers what the call would have answered.
+    private func taskResult(id: JSONValue, taskId: String) throws {
+        _ = try tasks.with(taskId) { $0.id }
+        let key = JSONWriter.string(id)
+        let waiting = RunningCall()
         try lock.withLock {
             guard running[key] == nil else {
                 throw JSONRPCError.invalidRequest("id \(key) is already in use by a running request")
             }
-            running[key] = call
+            running[key] = waiting
         }
         let task = Task { [self] in
-            let outcome: ToolCallResult
+            await tasks.waitUntilTerminal(taskId)
+            let reply: JSONValue
             do {
-                let files: FileAccess
-                switch roots {
-                case .access(let access): files = access
-                case .askLegacyClient: files = try await legacyClientRoots()
-                case .ask: preconditionFailure("answered above")
+                reply = try tasks.with(taskId) { entry -> JSONValue in
+                    if var result = entry.result {
+                        result["_meta"] = .object(Self.relatedTask(taskId))
+                        return Self.envelope(id: id, result: .object(result))
+                    }
+                    let error =
+                        entry.error
+                        ?? .invalidParams("task \(taskId) was cancelled before it finished; it has no result")
+                    return .object(JSONObject(["jsonrpc": .string("2.0"), "id": id, "error": error.json]))
                 }
-                let context = CallContext(
-                    session: self, key: key, progressToken: token, files: files,
-                    logLevel: request.era == .modern ? .some(request.logLevel) : nil, elicitation: elicitation)
-                outcome = try await tool.call(arguments, context: context)
-                if let ask = elicitation.pendingAsk {
-                    finish(key: key, reply: Self.envelope(id: id, result: inputRequired(ask, tool: name)))
-                    return
-                }
-            } catch let error as BackendError {
-                outcome = .failure(error)
+            } catch let error as JSONRPCError {
+                reply = .object(JSONObject(["jsonrpc": .string("2.0"), "id": id, "error": error.json]))
             } catch {
-                finish(key: key, reply: nil)
-                return
+                reply = .null
             }
-            finish(key: key, reply: Self.envelope(id: id, result: complete(Self.render(outcome), request)))
+            finish(key: key, reply: reply == .null ? nil : reply)
         }
-        // A cancel that arrived before the task existed still cancels it.
-        lock.withLock {
-            call.task = task
-            if call.cancelled { task.cancel() }
+        let cancelled = lock.withLock {
+            waiting.task = task
+            return waiting.cancelled
         }
-        return nil
+        if cancelled { task.cancel() }
+    }
+
+    /// Legacy: a task's progress also goes to its status message, and its notifications name the task.
+    fileprivate func taskProgress(_ taskId: String, progress: Double, total: Double?, message: String?) {
+        let amount = total.map { "\(Self.figure(progress))/\(Self.figure($0))" } ?? Self.figure(progress)
+        tasks.progress(taskId, message: "working: \(amount)" + (message.map { ", \($0)" } ?? ""))
+    }
+
+    static func figure(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+    }
+
+    /// 2025-11-25: a task run waits for a form in `input_required`.
+    fileprivate func markTask(_ taskId: String, waitingFor ask: Ask?) {
+        tasks.transition(taskId, to: ask == nil ? .working : .inputRequired) { entry in
+            entry.message = ask.map { "waiting for the person to answer: \($0.message)" } ?? "working"
+        }
     }
 
     // MARK: Elicitation
@@ -582,33 +872,41 @@ public final class MCPSession: @unchecked Sendable {
 
     /// 2026-07-28: the reply that puts the form to the client, with the signed state to echo on the retry.
     private func inputRequired(_ ask: Ask, tool: String) -> JSONValue {
-        let form = JSONObject([
-            "mode": .string("form"), "message": .string(ask.message), "requestedSchema": ask.schema,
-        ])
-        return .object(
+        .object(
             JSONObject([
-                "inputRequests": .object(
-                    JSONObject([
-                        Self.elicitationInput: .object(
-                            JSONObject(["method": .string("elicitation/create"), "params": .object(form)]))
-                    ])),
+                "inputRequests": .object(JSONObject([Self.elicitationInput: Self.elicitationRequest(ask)])),
                 "requestState": .string(Self.signState(tool: tool, ask: ask)),
                 "resultType": .string("input_required"),
                 "_meta": .object(JSONObject([MetaKey.serverInfo: serverInfo])),
             ]))
     }
 
-    /// Legacy era: sends `elicitation/create` and waits for the person (bounded).
-    fileprivate func elicitLegacy(_ ask: Ask) async -> ElicitationAnswer {
-        let params = JSONObject([
-            "mode": .string("form"), "message": .string(ask.message), "requestedSchema": ask.schema,
-        ])
-        guard
-            let reply = await requestFromClient(
-                "elicitation/create", params: params, timeoutSeconds: Self.personTimeoutSeconds),
-            reply["action"]?.stringValue == "accept"
-        else { return .declined }
+    /// The `elicitation/create` request that puts a form, as an input request of 2026-07-28.
+    static func elicitationRequest(_ ask: Ask) -> JSONValue {
+        .object(JSONObject(["method": .string("elicitation/create"), "params": .object(formParams(ask))]))
+    }
+
+    static func formParams(_ ask: Ask) -> JSONObject {
+        JSONObject(["mode": .string("form"), "message": .string(ask.message), "requestedSchema": ask.schema])
+    }
+
+    /// Legacy era: sends `elicitation/create` and waits for the person (bounded). Within a task the request
+    /// names the task, and the task shows `input_required` meanwhile.
+    fileprivate func elicitLegacy(_ ask: Ask, taskId: String?) async -> ElicitationAnswer {
+        var params = Self.formParams(ask)
+        if let taskId {
+            params["_meta"] = .object(Self.relatedTask(taskId))
+            markTask(taskId, waitingFor: ask)
+        }
+        let reply = await requestFromClient(
+            "elicitation/create", params: params, timeoutSeconds: Self.personTimeoutSeconds)
+        if let taskId { markTask(taskId, waitingFor: nil) }
+        guard let reply, reply["action"]?.stringValue == "accept" else { return .declined }
         return .accepted(reply["content"]?.objectValue ?? JSONObject())
+    }
+
+    static func relatedTask(_ taskId: String) -> JSONObject {
+        JSONObject(["io.modelcontextprotocol/related-task": .object(JSONObject(["taskId": .string(taskId)]))])
     }
 
     /// A person answers a form more slowly than a client answers roots/list.
@@ -666,19 +964,28 @@ public final class MCPSession: @unchecked Sendable {
             nextClientRequest += 1
             return "senior-backend-\(nextClientRequest)"
         }
-        return await withCheckedContinuation { continuation in
-            lock.withLock { awaitingClient[key] = continuation }
-            writer.write(
-                JSONWriter.bytes(
-                    .object(
-                        JSONObject([
-                            "jsonrpc": .string("2.0"), "id": .string(key), "method": .string(method),
-                            "params": .object(params),
-                        ]))))
-            Task { [self] in
-                try? await Task.sleep(for: .seconds(timeoutSeconds))
-                answerFromClient(key: key, result: nil)
+        // A cancelled call (notifications/cancelled, tasks/cancel, end of input) stops waiting at once.
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                lock.withLock { awaitingClient[key] = continuation }
+                if Task.isCancelled {
+                    answerFromClient(key: key, result: nil)
+                    return
+                }
+                writer.write(
+                    JSONWriter.bytes(
+                        .object(
+                            JSONObject([
+                                "jsonrpc": .string("2.0"), "id": .string(key), "method": .string(method),
+                                "params": .object(params),
+                            ]))))
+                Task { [self] in
+                    try? await Task.sleep(for: .seconds(timeoutSeconds))
+                    answerFromClient(key: key, result: nil)
+                }
             }
+        } onCancel: { [self] in
+            answerFromClient(key: key, result: nil)
         }
     }
 
@@ -706,18 +1013,23 @@ public final class MCPSession: @unchecked Sendable {
     }
 
     private func cancel(key: String) {
-        lock.withLock {
-            guard let call = running[key], !call.cancelled else { return }
+        // The task is cancelled outside the lock: its cancellation handlers (a wait for the client) take it.
+        let task = lock.withLock { () -> Task<Void, Never>? in
+            guard let call = running[key], !call.cancelled else { return nil }
             call.cancelled = true
-            call.task?.cancel()
+            return call.task
         }
+        task?.cancel()
         logger.debug("cancelled request \(key)")
     }
 
-    fileprivate func progress(key: String, token: JSONValue, progress: Double, total: Double?, message: String?) {
+    fileprivate func progress(
+        key: String, token: JSONValue, progress: Double, total: Double?, message: String?, taskId: String?
+    ) {
         var params = JSONObject(["progressToken": token, "progress": .double(progress)])
         if let total { params["total"] = .double(total) }
         if let message { params["message"] = .string(SecretRedactor.redact(message)) }
+        if let taskId { params["_meta"] = .object(Self.relatedTask(taskId)) }
         let bytes = JSONWriter.bytes(Self.notification("notifications/progress", params: params))
         lock.withLock {
             guard let call = running[key], !call.cancelled, progress > call.lastProgress else { return }
@@ -738,8 +1050,10 @@ public final class MCPSession: @unchecked Sendable {
         writer.write(JSONWriter.bytes(Self.notification("notifications/message", params: params)))
     }
 
-    /// Waits until every call in flight has written its reply (used at end of input).
+    /// Waits until every call in flight has written its reply (used at end of input). Tasks are cancelled
+    /// first: with the input closed no one can poll them.
     public func drain() async {
+        for key in tasks.cancelUnfinished() { cancel(key: key) }
         while true {
             let tasks = lock.withLock { running.values.compactMap(\.task) }
             if tasks.isEmpty { break }
@@ -776,16 +1090,21 @@ private struct CallContext: ToolContext {
     let files: FileAccess
     let logLevel: LogLevel??
     let elicitation: Elicitation
+    /// The task this call runs for, if any.
+    let taskId: String?
 
     var resumesElicitation: Bool { elicitation.resumes }
+    var canElicit: Bool { elicitation.available }
 
     func elicit(_ message: String, schema: JSONValue) async -> ElicitationAnswer? {
-        await elicitation.elicit(MCPSession.Ask(message: message, schema: schema))
+        await elicitation.elicit(MCPSession.Ask(message: message, schema: schema), taskId: taskId)
     }
 
     func reportProgress(_ progress: Double, total: Double?, message: String?) {
+        if let taskId { session.taskProgress(taskId, progress: progress, total: total, message: message) }
         guard let progressToken else { return }
-        session.progress(key: key, token: progressToken, progress: progress, total: total, message: message)
+        session.progress(
+            key: key, token: progressToken, progress: progress, total: total, message: message, taskId: taskId)
     }
 
     func log(_ level: LogLevel, _ message: String) { session.log(level, message, requestLevel: logLevel) }
@@ -825,13 +1144,18 @@ final class Elicitation: @unchecked Sendable {
         return false
     }
 
+    var available: Bool {
+        if case .none = mode { return false }
+        return true
+    }
+
     /// The form still to be answered: the session replies input-required with it instead of the result.
     var pendingAsk: MCPSession.Ask? { lock.withLock { ask } }
 
-    func elicit(_ form: MCPSession.Ask) async -> ElicitationAnswer? {
+    func elicit(_ form: MCPSession.Ask, taskId: String?) async -> ElicitationAnswer? {
         switch mode {
         case .none: return nil
-        case .legacy(let session): return await session.elicitLegacy(form)
+        case .legacy(let session): return await session.elicitLegacy(form, taskId: taskId)
         case .modern(let answer):
             return lock.withLock {
                 // The retry's answer counts only for the very form it was given to.

@@ -54,6 +54,8 @@ struct RouteSourceFolder {
                         if targetIsFolder.boolValue {
                             warnings.append("\(child): symbolic link to a folder, not followed")
                         } else if Self.isSource(name) {
+                            // A linked source file may lie outside the call's roots.
+                            try FileAccess.checkRead(full, "generate_spec")
                             sourcePaths.append(child)
                         }
                     } else if Self.isSource(name) {

@@ -76,6 +76,8 @@ final class SpecLoader {
     private func read(_ location: SpecLocation, origin: String) throws(BackendError) -> [UInt8] {
         switch location {
         case .file(let path):
+            // An external $ref may point anywhere: an agent call reads only inside its roots.
+            try FileAccess.checkRead(path, origin)
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
                 throw BackendError(.notFound, "\(origin): \(path) does not exist")
