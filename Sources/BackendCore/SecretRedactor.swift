@@ -23,7 +23,10 @@ public enum SecretRedactor {
             result = result.replacingOccurrences(of: secret, with: mask)
         }
         result = redactURICredentials(result)
-        for rule in rules {
+        let ascii = result.utf8.allSatisfy { $0 < 0x80 }
+        for (index, entry) in ruleTable.enumerated()
+        where !ascii || entry.words.contains(where: { contains(result, $0) }) {
+            let rule = rules[index]
             let range = NSRange(result.startIndex..., in: result)
             result = rule.expression.stringByReplacingMatches(
                 in: result, options: [], range: range, withTemplate: rule.template)
@@ -34,6 +37,21 @@ public enum SecretRedactor {
     private struct Rule {
         let expression: NSRegularExpression
         let template: String
+    }
+
+    /// Whether `text` holds `word` (lowercase ASCII letters and `-`), in any ASCII case. A rule runs only on
+    /// text holding one of its words (or any non-ASCII byte, which ICU's case folding may turn into one), so
+    /// most texts never compile the expressions: a few milliseconds of a server's first call.
+    static func contains(_ text: String, _ word: String) -> Bool {
+        let word = Array(word.utf8)
+        return text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard bytes.count >= word.count else { return false }
+            search: for start in 0...(bytes.count - word.count) {
+                for offset in word.indices where bytes[start + offset] | 0x20 != word[offset] { continue search }
+                return true
+            }
+            return false
+        } ?? true
     }
 
     /// `scheme://user:password@host` -> `scheme://user:***@host`, in one linear pass.
@@ -82,17 +100,23 @@ public enum SecretRedactor {
         }
     }
 
-    private static let rules: [Rule] = [
+    /// Each rule's expression and template, and the words every match of it holds.
+    private static let ruleTable: [(words: [String], pattern: String, template: String)] = [
         // libpq keyword/value strings and query parameters: password=secret, password='a b'
-        (#"(?i)\b(password|passwd|pgpassword|sslpassword)\s*=\s*('(?:[^'\\]|\\.)*'|[^\s&;]+)"#, "$1=***"),
+        (["pass"], #"(?i)\b(password|passwd|pgpassword|sslpassword)\s*=\s*('(?:[^'\\]|\\.)*'|[^\s&;]+)"#, "$1=***"),
         // header lines and JSON-ish "header": "value" pairs
         (
+            ["authorization", "cookie", "api-key", "auth-token"],
             #"(?i)\b(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|x-auth-token)(\s*["']?\s*:\s*["']?)([^"'\r\n]+)"#,
             "$1$2***"
         ),
         // bare bearer/basic tokens
-        (#"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{4,}"#, "$1 ***"),
-    ].map { Rule(expression: try! NSRegularExpression(pattern: $0.0), template: $0.1) }
+        (["bearer", "basic"], #"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{4,}"#, "$1 ***"),
+    ]
+
+    private static let rules: [Rule] = ruleTable.map {
+        Rule(expression: try! NSRegularExpression(pattern: $0.pattern), template: $0.template)
+    }
 }
 
 /// A lock-protected set of secret values; read on every redaction, written rarely.

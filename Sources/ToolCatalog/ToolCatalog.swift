@@ -251,12 +251,24 @@ public enum ToolCatalog {
     static func references() -> [Resource] {
         EmbeddedFile.all.filter { $0.path.hasPrefix("references/") }.sorted { $0.path < $1.path }.map { file in
             let name = String(file.path.dropFirst("references/".count))
-            let summary = file.text.split(separator: "\n").first { !$0.hasPrefix("#") && !$0.isEmpty }
             return Resource(
                 uri: "senior-backend://references/\(name)", name: name, title: referenceTitles[name] ?? name,
-                description: summary.map { String($0.prefix(240)) } ?? name, mimeType: "text/markdown",
+                description: summary(file.text).map { String($0.prefix(240)) } ?? name, mimeType: "text/markdown",
                 text: file.text)
         }
+    }
+
+    /// The first line that is neither empty nor a heading. Read line by line over UTF-8: splitting each
+    /// whole reference into lines of Characters was a third of the catalog's making, at the first call.
+    static func summary(_ text: String) -> Substring? {
+        var rest = text[...]
+        while !rest.isEmpty {
+            let end = rest.utf8.firstIndex(of: UInt8(ascii: "\n")) ?? rest.endIndex
+            let line = rest[..<end]
+            if !line.isEmpty && !line.hasPrefix("#") { return line }
+            rest = end == rest.endIndex ? "" : rest[rest.utf8.index(after: end)...]
+        }
+        return nil
     }
 
     /// The `/cs:backend-review` command file, front matter removed, as the `backend-review` prompt.

@@ -16,9 +16,24 @@ import Testing
         ("token Bearer abcdefgh in text", "token Bearer *** in text"),
         ("postgres://localhost/mydb", "postgres://localhost/mydb"),
         ("https://api.example.com/users", "https://api.example.com/users"),
+        // The rules run only on text holding their words, in any case, or any non-ASCII byte.
+        ("PassWord=s3cret", "PassWord=***"),
+        ("SET-COOKIE: id=1", "SET-COOKIE: ***"),
+        ("x-auth-token: abcdef", "x-auth-token: ***"),
+        ("BASIC dXNlcjpwYXNz", "BASIC ***"),
+        ("café password=s3cret", "café password=***"),
+        ("nothing to hide here", "nothing to hide here"),
     ])
     func masksSecrets(input: String, expected: String) {
         #expect(SecretRedactor.redact(input) == expected)
+    }
+
+    @Test(arguments: [
+        ("Authorization", "authorization", true), ("AUTH-TOKEN", "auth-token", true), ("pas", "pass", false),
+        ("", "pass", false), ("a passage", "pass", true), ("p-ass", "pass", false),
+    ])
+    func findsWordsInAnyASCIICase(text: String, word: String, found: Bool) {
+        #expect(SecretRedactor.contains(text, word) == found)
     }
 
     @Test func masksRegisteredValuesAnywhere() {
