@@ -18,6 +18,8 @@ import Testing
         (#""\ud83d\ude00""#, "\"😀\""),
         (#"{"a":1,"a":2}"#, #"{"a":2}"#),
         ("\"\\u0001\"", "\"\\u0001\""),
+        // Escapes at the start, between runs and at the end of a string.
+        (#""\"ab\\cd\u001f\r""#, #""\"ab\\cd\u001f\r""#),
     ])
     func normalisesEscapesWhitespaceAndDuplicateKeys(input: String, expected: String) throws {
         #expect(JSONWriter.string(try JSONParser.parse(input)) == expected)

@@ -25,6 +25,9 @@ import Testing
         (#"[]"#, ["arguments: type"]),
         (#"{"name":""}"#, ["arguments.name: minLength", "arguments.name: pattern"]),
         (#"{"name":"abcdef"}"#, ["arguments.name: maxLength"]),
+        // Lengths count code points, not bytes: five two-byte letters are five, six are too many.
+        (#"{"name":"ééééé"}"#, ["arguments.name: pattern"]),
+        (#"{"name":"éééééé"}"#, ["arguments.name: maxLength", "arguments.name: pattern"]),
         (#"{"name":"ABC"}"#, ["arguments.name: pattern"]),
         (#"{"name":7}"#, ["arguments.name: type"]),
         (#"{"name":"a","size":0}"#, ["arguments.size: minimum"]),
