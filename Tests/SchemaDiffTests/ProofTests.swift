@@ -245,11 +245,12 @@ import Testing
         #expect(plan.proof.passed && plan.pending.isEmpty, "\(plan.proof)\n\(plan.pending)")
         let up = plan.up.map(\.sql)
         let order = [
-            "ALTER TABLE public.events RENAME TO events_unpartitioned",
+            "ALTER TABLE public.events RENAME TO \"events_unpartitioned\"",
             "ALTER TABLE public.events ATTACH PARTITION public.events_2026 FOR VALUES FROM ('2026-01-01') TO "
                 + "('2027-01-01')",
-            "INSERT INTO public.events (id, at, body) SELECT id, at, body FROM public.events_unpartitioned",
-            "DROP TABLE public.events_unpartitioned",
+            "INSERT INTO public.events (\"id\", \"at\", \"body\") SELECT \"id\", \"at\", \"body\" FROM "
+                + "\"public\".\"events_unpartitioned\"",
+            "DROP TABLE \"public\".\"events_unpartitioned\"",
             "ALTER TABLE public.events ADD CONSTRAINT events_pkey PRIMARY KEY (id, at)",
         ].map { up.firstIndex(of: $0) }
         #expect(
