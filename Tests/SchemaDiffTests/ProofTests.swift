@@ -17,7 +17,7 @@ import Testing
         "drop_primary_key", "type_cast_using", "unique_using_index", "index_definition", "deferrable_constraints",
         "concurrent_keys", "partitioned_index", "partition_keys", "generated_expression", "sequence_ownership",
         "column_settings", "extended_statistics", "function_calls", "function_schema_move", "cluster_on",
-        "publications",
+        "publications", "partition_existing_children", "table_rework",
     ]
 
     /// Changes the model does not read. The plan may be proven only if the result really is the target.
@@ -230,6 +230,38 @@ import Testing
             up.contains(
                 "ALTER TABLE public.events ADD CONSTRAINT events_account_fkey FOREIGN KEY (account) "
                     + "REFERENCES accounts(id)"))
+    }
+
+    /// An ordinary table made partitioned over tables that exist: the old table steps aside, the new one is
+    /// created and the tables attached, the old rows are moved into it (each to its partition), then the
+    /// old table is dropped; no row is lost, so it needs no `allow_destructive`. Back, the partitions are
+    /// detached (keeping their rows) before the partitioned table is dropped.
+    @Test func aTableIsPartitionedOverItsExistingChildren() throws {
+        let a = try MigraFixtures.fixture("own/partition_existing_children", "a")
+        let b = try MigraFixtures.fixture("own/partition_existing_children", "b")
+        let live = try TestDatabase("proof_repartition", script: a)
+        defer { live.drop() }
+        let plan = try SchemaDiff.plan(liveURL: live.url, targetSQL: b, allowDestructive: false)
+        #expect(plan.proof.passed && plan.pending.isEmpty, "\(plan.proof)\n\(plan.pending)")
+        let up = plan.up.map(\.sql)
+        let order = [
+            "ALTER TABLE public.events RENAME TO \"events_unpartitioned\"",
+            "ALTER TABLE public.events ATTACH PARTITION public.events_2026 FOR VALUES FROM ('2026-01-01') TO "
+                + "('2027-01-01')",
+            "INSERT INTO public.events (\"id\", \"at\", \"body\") SELECT \"id\", \"at\", \"body\" FROM "
+                + "\"public\".\"events_unpartitioned\"",
+            "DROP TABLE \"public\".\"events_unpartitioned\"",
+            "ALTER TABLE public.events ADD CONSTRAINT events_pkey PRIMARY KEY (id, at)",
+        ].map { up.firstIndex(of: $0) }
+        #expect(
+            !order.contains(nil) && order.map { $0 ?? 0 } == order.map { $0 ?? 0 }.sorted(), "\(Self.render(plan.up))")
+        let move = plan.up.first { $0.sql.hasPrefix("INSERT INTO public.events ") }
+        #expect(move?.hazards == [.tableRewrite, .longLock, .rowsMayNotFit] && move?.destructive == false)
+        let down = plan.down.map(\.sql)
+        let detach = down.firstIndex(of: "ALTER TABLE public.events DETACH PARTITION public.events_2025")
+        let drop = down.firstIndex(of: "DROP TABLE public.events")
+        #expect(detach != nil && drop != nil && detach! < drop!, "\(Self.render(plan.down))")
+        #expect(!plan.down.contains { $0.destructive || $0.hazards.contains(.dataLoss) })
     }
 
     /// Only a foreign key's deferrability changes: altered in place, both ways.

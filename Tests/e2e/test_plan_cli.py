@@ -20,7 +20,8 @@ CATEGORIES = ["identity_add", "identity_alter", "storage_parameters", "replica_i
               "drop_primary_key", "type_cast_using", "unique_using_index", "index_definition",
               "deferrable_constraints", "concurrent_keys", "partitioned_index", "partition_keys",
               "generated_expression", "sequence_ownership", "column_settings", "extended_statistics",
-              "function_calls", "function_schema_move", "cluster_on", "publications"]
+              "function_calls", "function_schema_move", "cluster_on", "publications",
+              "partition_existing_children", "table_rework"]
 PG_DUMP = shutil.which("pg_dump") or "/usr/lib/postgresql/15/bin/pg_dump"
 
 

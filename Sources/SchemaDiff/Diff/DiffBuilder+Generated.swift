@@ -13,7 +13,8 @@ extension DiffBuilder {
 
     /// Indexes, constraints, extended statistics and policies of kept tables that name a column dropped and added
     /// again: the drop takes them along (or, for statistics on more columns, keeps them without it), so
-    /// they are dropped first and created again after the column.
+    /// they are dropped first and created again after the column. Policies naming a column whose type
+    /// changes too.
     mutating func findRebuiltDependents() {
         var recreated: [String: [String]] = [:]
         for (key, old) in source.tables where tableKept(key) {
@@ -24,8 +25,18 @@ extension DiffBuilder {
                 }
             }
         }
-        func names(_ table: String, _ definition: String) -> Bool {
-            recreated[table]?.contains { Self.mentions(definition, column: $0) } ?? false
+        // A column whose type changes cannot be altered while a policy uses it (the server refuses).
+        var retyped: [String: [String]] = [:]
+        for entry in changedColumns {
+            let parts = entry.split(separator: "|", maxSplits: 1).map(String.init)
+            guard parts.count == 2, tableKept(parts[0]), let old = source.tables[parts[0]]?.columns[parts[1]],
+                let new = target.tables[parts[0]]?.columns[parts[1]],
+                old.type != new.type || old.collation != new.collation
+            else { continue }
+            retyped[parts[0], default: []].append(parts[1])
+        }
+        func names(_ table: String, _ definition: String, _ columns: [String: [String]]? = nil) -> Bool {
+            (columns ?? recreated)[table]?.contains { Self.mentions(definition, column: $0) } ?? false
         }
         for (key, index) in source.indexes where names(index.table, index.definition) { rebuiltIndexes.insert(key) }
         for (key, constraint) in source.constraints where names(constraint.table, constraint.definition) {
@@ -35,7 +46,9 @@ extension DiffBuilder {
             rebuiltStatistics.insert(key)
         }
         for (key, policy) in source.policies
-        where names(policy.table, (policy.using ?? "") + " " + (policy.withCheck ?? "")) {
+        where names(policy.table, (policy.using ?? "") + " " + (policy.withCheck ?? ""))
+            || names(policy.table, (policy.using ?? "") + " " + (policy.withCheck ?? ""), retyped)
+        {
             rebuiltPolicies.insert(key)
         }
     }

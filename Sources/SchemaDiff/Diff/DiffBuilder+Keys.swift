@@ -7,7 +7,12 @@ extension DiffBuilder {
         if alteredForeignKeys.contains(key) || concurrentKeys[key]?.swapsOld == true { return false }
         return new.definition != constraint.definition || new.type != constraint.type
             || rebuiltForeignKeys.contains(key) || createdTables.contains(constraint.table)
-            || rebuiltConstraints.contains(key)
+            || rebuiltConstraints.contains(key) || referencesGoneTable(constraint)
+    }
+
+    /// A foreign key to a table the plan drops and makes again: dropped before, added after.
+    func referencesGoneTable(_ constraint: ConstraintObject) -> Bool {
+        constraint.type == "f" && constraint.references.map { goneTables.contains($0) } == true
     }
 
     mutating func dropConstraints() {
@@ -69,7 +74,7 @@ extension DiffBuilder {
             if alteredForeignKeys.contains(key) { return false }
             return old.definition != constraint.definition || old.type != constraint.type
                 || rebuiltForeignKeys.contains(key) || createdTables.contains(constraint.table)
-                || rebuiltConstraints.contains(key)
+                || rebuiltConstraints.contains(key) || referencesGoneTable(old)
         }
         for key in alteredForeignKeys.sorted() { alterForeignKeyDeferral(key) }
         for pass in [["p", "u", "x"], ["c"], ["f"]] {
@@ -113,6 +118,11 @@ extension DiffBuilder {
             if let old = source.indexes[key], old.definition == index.definition, !relationCreated(index.table),
                 !relationGone(index.table), !goneIndexes.contains(key)
             {
+                // A partition's index kept as it is, under a partitioned index made in this plan (after the
+                // partition was attached): attached to it by hand.
+                if let parent = index.parent, source.indexes[parent] == nil || goneIndexes.contains(parent) {
+                    attached.append(key)
+                }
                 continue
             }
             if index.parent != nil {

@@ -89,7 +89,17 @@ extension DiffBuilder {
             if let old, old.definition == constraint.definition, old.type == constraint.type { continue }
             // A changed key is swapped only when the old one is a key too (anything else is dropped first).
             if let old, !["p", "u"].contains(old.type) || ConcurrentKey(old, swapsOld: false) == nil { continue }
+            // A primary key whose column becomes nullable goes first: `DROP NOT NULL` fails while it is there.
+            if let old, old.type == "p", primaryKeyColumnTurnsNullable(old) { continue }
             if let plan = ConcurrentKey(constraint, swapsOld: old != nil) { concurrentKeys[key] = plan }
+        }
+    }
+
+    func primaryKeyColumnTurnsNullable(_ key: ConstraintObject) -> Bool {
+        guard let old = source.tables[key.table], let new = target.tables[key.table] else { return false }
+        return old.columns.values.contains { column in
+            column.notNull && new.columns[column.name]?.notNull == false
+                && Self.mentions(key.definition, column: column.name)
         }
     }
 

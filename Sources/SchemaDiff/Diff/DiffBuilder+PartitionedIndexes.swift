@@ -24,7 +24,10 @@ extension DiffBuilder {
         while changed {
             changed = false
             for (key, index) in source.indexes where !goneIndexes.contains(key) {
-                if let parent = index.parent, goneIndexes.contains(parent) {
+                // A partition detached from a table that goes keeps its index (see `afterDetaching`).
+                if let parent = index.parent, goneIndexes.contains(parent),
+                    !(indexGoesWithItsTable(parent) && partitionLeaves(index.table))
+                {
                     goneIndexes.insert(key)
                     changed = true
                 }
@@ -55,6 +58,7 @@ extension DiffBuilder {
         if createdTables.contains(key) { return true }
         guard tableKept(key), let old = source.tables[key] else { return false }
         return !(old.isPartition && old.parents == new.parents && old.partitionBound == new.partitionBound)
+            || parentGoes(key)
     }
 
     /// How many partitioned indexes lie above this one.

@@ -4,10 +4,10 @@ import Foundation
 extension DiffBuilder {
     /// The table is detached from its parent in this plan (and kept).
     func partitionLeaves(_ key: String) -> Bool {
-        guard tableKept(key), let old = source.tables[key], old.isPartition, let parent = old.parents.first,
-            !goneTables.contains(parent), let new = target.tables[key]
+        guard tableKept(key), let old = source.tables[key], old.isPartition, let new = target.tables[key]
         else { return false }
         return !(new.isPartition && new.parents == old.parents && new.partitionBound == old.partitionBound)
+            || parentGoes(key)
     }
 
     /// After `DETACH PARTITION`: the constraints cloned from the parent stay on the table as its own. Those
@@ -23,11 +23,22 @@ extension DiffBuilder {
                 add("ALTER TABLE \(key) DROP CONSTRAINT IF EXISTS \(name)")
             }
         }
-        guard plansDown else { return }
         for (index, object) in source.indexes.sorted(by: { $0.key < $1.key })
         where object.table == key && object.parent != nil && goneIndexes.contains(index) {
+            // Under an index of a table that goes: that index is still there (the table goes later).
+            if indexGoesWithItsTable(object.parent) {
+                add("DROP INDEX IF EXISTS \(index)")
+                continue
+            }
+            guard plansDown else { continue }
             if let parent = object.parent, goneIndexes.contains(parent) { continue }
             add("DROP INDEX IF EXISTS \(index)")
         }
+    }
+
+    /// The partitioned index is on a table the plan drops (and may make again): not dropped on its own.
+    func indexGoesWithItsTable(_ index: String?) -> Bool {
+        guard let index, let table = source.indexes[index]?.table else { return false }
+        return relationGone(table)
     }
 }

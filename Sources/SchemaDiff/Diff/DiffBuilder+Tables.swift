@@ -6,8 +6,8 @@ extension DiffBuilder {
         for (key, old) in source.tables.sorted(by: { $0.key < $1.key }) where tableKept(key) {
             let new = target.tables[key]!
             if old.isPartition, let parent = old.parents.first,
-                !(new.isPartition && new.parents == old.parents && new.partitionBound == old.partitionBound),
-                !goneTables.contains(parent)
+                !(new.isPartition && new.parents == old.parents && new.partitionBound == old.partitionBound)
+                    || parentGoes(key)
             {
                 add("ALTER TABLE \(parent) DETACH PARTITION \(key)")
                 afterDetaching(key)
@@ -24,8 +24,15 @@ extension DiffBuilder {
             (Self.depth($0, source.tables), $0) > (Self.depth($1, source.tables), $1)
         }
         for key in ordered {
-            // A partition or child goes with its parent only when the parent drop cascades; drop it first.
-            add("DROP TABLE \(key)", [.dataLoss], destructive: true)
+            if partitionedInPlace.contains(key) {
+                setAsideForPartitioning(key)
+            } else if unpartitionedInPlace.contains(key) {
+                // Its partitions are detached and kept; a partitioned table holds no rows of its own.
+                add("DROP TABLE \(key)")
+            } else {
+                // A partition or child goes with its parent only when the parent drop cascades; drop it first.
+                add("DROP TABLE \(key)", [.dataLoss], destructive: true)
+            }
         }
     }
 
@@ -287,7 +294,7 @@ extension DiffBuilder {
         for (key, new) in target.tables.sorted(by: { $0.key < $1.key }) where tableKept(key) {
             let old = source.tables[key]!
             if new.isPartition, let parent = new.parents.first, let bound = new.partitionBound,
-                !(old.isPartition && old.parents == new.parents && old.partitionBound == bound)
+                !(old.isPartition && old.parents == new.parents && old.partitionBound == bound) || parentGoes(key)
             {
                 add("ALTER TABLE \(parent) ATTACH PARTITION \(key) \(bound)", [.longLock])
             } else if !old.isPartition && !new.isPartition {

@@ -10,6 +10,10 @@ struct DiffBuilder {
     /// Relations of the source that disappear (dropped or recreated tables, dropped or recreated views).
     var goneTables: Set<String> = []
     var createdTables: Set<String> = []
+    /// Ordinary tables made partitioned, their rows moved (`partitionsInPlace`), and partitioned tables
+    /// made ordinary, their partitions kept (`unpartitionsInPlace`); both are also gone and created.
+    var partitionedInPlace: Set<String> = []
+    var unpartitionedInPlace: Set<String> = []
     var goneViews: Set<String> = []
     var createdViews: Set<String> = []
     var droppedFunctions: Set<String> = []
@@ -65,6 +69,8 @@ struct DiffBuilder {
                 if old.kind != new.kind || old.partitionKey != new.partitionKey {
                     goneTables.insert(key)
                     createdTables.insert(key)
+                    if Self.partitionsInPlace(key, source, target) { partitionedInPlace.insert(key) }
+                    if Self.unpartitionsInPlace(key, source, target) { unpartitionedInPlace.insert(key) }
                 }
             } else {
                 goneTables.insert(key)
@@ -203,6 +209,7 @@ struct DiffBuilder {
         createTables()
         alterTables()
         attachTables()
+        moveRowsIntoPartitions()
         changeColumnSettings()
         ownSequences()
         dropLeftovers()

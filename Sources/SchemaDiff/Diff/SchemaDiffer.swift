@@ -98,7 +98,10 @@ public struct SchemaDiffer: Sendable {
                 keepTable(key)
                 continue
             }
-            if old.kind != new.kind || old.partitionKey != new.partitionKey {
+            if old.kind != new.kind || old.partitionKey != new.partitionKey,
+                !DiffBuilder.partitionsInPlace(key, source, target),
+                !DiffBuilder.unpartitionsInPlace(key, source, target)
+            {
                 pending.append(
                     PendingChange(
                         object: key, reason: "changing partitioning recreates the table and loses its rows",

@@ -13,6 +13,9 @@ public enum Hazard: String, Codable, Sendable, CaseIterable {
     /// A type change the server has no assignment cast for: `USING` converts each row, and a value that
     /// does not convert makes the statement fail.
     case castMayFail = "cast_may_fail"
+    /// Rows are moved into a partitioned table: a row no partition takes, or a key the moved rows break,
+    /// makes the statement (and the transaction) fail.
+    case rowsMayNotFit = "rows_may_not_fit"
 }
 
 /// One statement of a migration, without its terminating semicolon.
