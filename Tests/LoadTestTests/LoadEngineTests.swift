@@ -16,16 +16,16 @@ import Testing
         return try await tester.run(request)
     }
 
-    /// Every reply held for 20 ms on the server. The truth is what the server really did: it records each
+    /// Every reply held for 50 ms on the server. The truth is what the server really did: it records each
     /// hold (its timer fires late by up to a millisecond or more on this virtual machine), and the client
-    /// adds only loopback and its own wake-up on top. Tolerance: the 5% or 0.2 ms of the server's
-    /// own median for p50; for p99 5% + 5 ms, because `swift test` runs the other suites in parallel on two
-    /// cores and a client loop descheduled for a few ms among ~300 replies moves p99 (seen: 4.4 ms). On an
-    /// idle machine p99 lands within 5% + 0.5 ms of the server's p99. One server thread per connection: on one
-    /// thread the four replies, due at the same moment, went out one after the other and each next request
-    /// waited to be read, time the client saw and the server's clock did not (p50 +1.2 ms, failing 1 run in 2).
+    /// adds only loopback and its own wake-ups on top, which the server's clock cannot see. Tolerance: the
+    /// issue's 5% or 0.2 ms of the server's own median for p50; for p99 5% + 5 ms, because a client loop
+    /// descheduled for a few ms among ~240 replies moves p99. Holds of 50 ms, not 20: CI measured that unseen
+    /// part at 1.15 ms (p50 21.42 against 20.27), more than 5% of 20 ms; 5% of 50 ms leaves room for it and
+    /// still fails a tool that adds a millisecond or two of its own. One server thread per connection: on one
+    /// thread the four replies, due at the same moment, went out one after the other.
     @Test func fixedDelayPercentilesMatchTheTruth() async throws {
-        let server = try await TestServer.start(threads: 4) { _, _ in .init(delay: .milliseconds(20)) }
+        let server = try await TestServer.start(threads: 4) { _, _ in .init(delay: .milliseconds(50)) }
         let result = try await run(server.url) {
             $0.concurrency = 4
             $0.duration = 1.5
@@ -39,23 +39,23 @@ import Testing
             latency.p50 >= truth50 && latency.p50 <= max(truth50 * 1.05, truth50 + 0.2),
             "p50 \(latency.p50) truth \(truth50)")
         #expect(latency.p99 >= truth50 && latency.p99 <= truth99 * 1.05 + 5, "p99 \(latency.p99) truth \(truth99)")
-        #expect(latency.min >= 20)
+        #expect(latency.min >= 50)
         // The server's own count equals the tool's (replies in flight at the end are waited for).
         #expect(result.metrics.requests == server.requestCount)
         #expect(result.metrics.failed == 0)
-        #expect(result.metrics.requestsPerSecond > 150 && result.metrics.requestsPerSecond < 201)
+        #expect(result.metrics.requestsPerSecond > 60 && result.metrics.requestsPerSecond < 81)
         #expect(result.metrics.timeline.count >= 1)
         #expect(result.passed && result.status == "passed")
     }
 
-    /// 90% of replies after 20 ms, every tenth after 200 ms: p50 is the fast mode and p99 the slow one.
+    /// 90% of replies after 50 ms, every tenth after 250 ms: p50 is the fast mode and p99 the slow one.
     /// Truth: the server's own hold times (its timers fire a little late on this machine). The server measures
     /// from the parsed request to its write, so the reply's loopback trip and two thread wake-ups (request read,
-    /// reply read) are not in it: 0.25-0.55 ms on this virtual machine. Modes of 20 and 200 ms keep that inside
-    /// the tolerance, 5% or 0.2 ms (at 2 ms it was more than either: p50 failed 3 runs in 8).
+    /// reply read) are not in it: 0.25-0.55 ms idle here, 1.15 ms seen in CI. Modes of 50 and 250 ms keep that
+    /// inside the tolerance, 5% or 0.2 ms (at 2 ms p50 failed 3 runs in 8; at 20 ms it had no margin).
     @Test func bimodalServerShowsBothModes() async throws {
         let server = try await TestServer.start { index, _ in
-            .init(delay: .milliseconds(index % 10 == 9 ? 200 : 20))
+            .init(delay: .milliseconds(index % 10 == 9 ? 250 : 50))
         }
         let result = try await run(server.url) {
             $0.concurrency = 4
@@ -68,7 +68,7 @@ import Testing
         let holds = server.counter.holdTimes.sorted()
         let truth50 = holds[holds.count / 2]
         let truth99 = holds[Int(Double(holds.count) * 0.99)]
-        #expect(truth50 < 40 && truth99 >= 200)
+        #expect(truth50 < 100 && truth99 >= 250)
         #expect(
             latency.p50 >= truth50 && latency.p50 <= max(truth50 * 1.05, truth50 + 0.2),
             "p50 \(latency.p50) truth \(truth50)")
