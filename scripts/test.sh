@@ -5,6 +5,9 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+# Each stage is stamped with the time so that a slow CI run shows where its minutes went.
+stage() { echo "== $(date +%T) $*"; }
+stage "install what the tests need"
 scripts/install-deps.sh --test
 
 # Whatever the build and the tests put in a temporary folder (test fixtures, grill sessions, pytest's
@@ -19,23 +22,23 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== swift format lint"
+stage "swift format lint"
 swift format lint --strict --recursive Sources Tests Package.swift
 
-echo "== swift build (release)"
+stage "swift build (release)"
 # Only our product: the dependencies' example executables (eight more static links) are not needed.
 swift build -c release --static-swift-stdlib --product senior-backend
-echo "== PostgreSQL 15 test cluster"
+stage "PostgreSQL 15 test cluster"
 # Under /tmp itself: the server's Unix socket path must stay short.
 cluster=$(mktemp -d /tmp/senior-backend-pg.XXXXXX)
 SENIOR_BACKEND_TEST_PG=$(scripts/pg-cluster.sh start "$cluster")
 export SENIOR_BACKEND_TEST_PG
 
-echo "== swift test"
+stage "swift test"
 # The load generator's accuracy suite measures latency to a fraction of a millisecond: it runs alone,
 # after the others, so that parallel suites on two cores do not skew what it measures.
 swift test --skip LoadEngineTests
-echo "== swift test: load generator accuracy (alone)"
+stage "swift test: load generator accuracy (alone)"
 swift test --filter LoadEngineTests
 
 binary="$root/.build/release/senior-backend"
@@ -45,7 +48,7 @@ python="$root/.venv/bin/python"
 conformance="$root/../shared/mcp-conformance/test_mcp_protocol.py"
 [ -f "$conformance" ] || conformance="$root/Tests/e2e/conformance/test_mcp_protocol.py"
 
-echo "== MCP conformance ($conformance)"
+stage "MCP conformance ($conformance)"
 export SENIOR_BACKEND_DIAGNOSTICS=1
 MCP_SERVER_CMD="$binary serve" MCP_STRICT=1 \
 MCP_ECHO_TOOL='{"name": "route_to_specialist", "arguments": {"concern": "slo"}}' \
@@ -59,7 +62,7 @@ conformance_2026="$root/../shared/mcp-conformance/test_mcp_2026.py"
 # MCP_INPUT_TOOL: a call that reads and writes files answers input_required (roots/list) to a client that
 # declares roots; the suite's client lists none, so the retry ends in a refusal naming the roots.
 # MCP_TASK_TOOL: a long call (diagnostics is one) runs as a task for a client that declares the extension.
-echo "== MCP 2026-07-28 conformance ($conformance_2026)"
+stage "MCP 2026-07-28 conformance ($conformance_2026)"
 MCP_SERVER_CMD="$binary serve" MCP_STRICT=1 \
 MCP_ECHO_TOOL='{"name": "route_to_specialist", "arguments": {"concern": "slo"}}' \
 MCP_OUTPUT_TOOL='{"name": "route_to_specialist", "arguments": {"concern": "caching"}}' \
@@ -70,6 +73,7 @@ MCP_TASK_TOOL='{"name": "diagnostics", "arguments": {"sleep_ms": 1500}}' \
 MCP_INPUT_TOOL="{\"name\": \"scaffold\", \"arguments\": {\"spec\": \"Tests/ScaffoldTests/Fixtures/petstore-expanded.yaml\", \"output\": \"$TMPDIR/conformance-scaffold\", \"dry_run\": true}}" \
   "$python" -m pytest -q -p no:cacheprovider -rs "$conformance_2026"
 
-echo "== end-to-end suites (Tests/e2e)"
-SENIOR_BACKEND_BIN="$binary" "$python" -m pytest -q -p no:cacheprovider -rs "$root/Tests/e2e" \
+stage "end-to-end suites (Tests/e2e)"
+SENIOR_BACKEND_BIN="$binary" "$python" -m pytest -q -p no:cacheprovider -rs --durations=15 "$root/Tests/e2e" \
   --ignore="$root/Tests/e2e/conformance"
+stage "done"
