@@ -138,6 +138,38 @@ func expectFailure(_ code: BackendError.Code, containing text: String, _ work: (
         #expect(try String(contentsOfFile: handler, encoding: .utf8) == "// mine\n")
     }
 
+    /// A symbolic link inside the output folder, on the way to a file or at the file itself, never carries a
+    /// write outside the project: the run is refused before any folder is made there. A link that stays inside
+    /// the project is followed. With force, so that the hand-edit check (which reads through the link) is not
+    /// what stops it.
+    @Test(arguments: [
+        ("src", "outside", "leads outside"),
+        ("src/generated", "outside", "leads outside"),
+        ("src/generated/types.ts", "outside/types.ts", "is a symbolic link"),
+        ("src", "inside", nil),
+    ])
+    func linksInTheProjectDoNotLeadWritesOut(link: String, to destination: String, refusal: String?) throws {
+        let base = temporaryFolder("links")
+        let output = base + "/project"
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let outside = base + "/outside"
+        try write("mine\n", to: outside + "/types.ts")
+        try FileManager.default.createDirectory(atPath: output + "/inside", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: ((output + "/" + link) as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let target = destination == "inside" ? output + "/inside" : base + "/" + destination
+        try FileManager.default.createSymbolicLink(atPath: output + "/" + link, withDestinationPath: target)
+        let spec = fixtures + "/petstore-expanded.yaml"
+        if let refusal {
+            expectFailure(.refused, containing: refusal) { _ = try scaffold(spec, into: output, force: true) }
+            #expect(tree(outside) == ["types.ts": Array("mine\n".utf8)])
+        } else {
+            let result = try scaffold(spec, into: output, force: true)
+            #expect(result.status == "written")
+            #expect(FileManager.default.fileExists(atPath: output + "/inside/generated/types.ts"))
+        }
+    }
+
     @Test func dryRunWritesNothing() throws {
         let output = temporaryFolder()
         let result = try scaffold(fixtures + "/petstore-expanded.yaml", into: output, dryRun: true)

@@ -119,7 +119,7 @@ public struct FileAccess: Sendable, Equatable {
         }
     }
 
-    static func isInside(_ path: String, root: String) -> Bool {
+    public static func isInside(_ path: String, root: String) -> Bool {
         root == "/" || path == root || path.hasPrefix(root + "/")
     }
 
@@ -141,7 +141,7 @@ public struct FileAccess: Sendable, Equatable {
 
     /// The real path: the longest existing ancestor resolved by realpath(3), the rest appended. A dangling
     /// symbolic link, or `..` below a folder that does not exist, cannot be judged and is refused.
-    static func resolve(_ path: String) throws(BackendError) -> String {
+    public static func resolve(_ path: String) throws(BackendError) -> String {
         var existing = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         var rest: [String] = []
         while true {

@@ -136,30 +136,44 @@ struct ProjectWriter {
         } catch {
             throw BackendError(.failed, "cannot create \(output): \(error.localizedDescription)")
         }
-        let root = (output as NSString).resolvingSymlinksInPath
+        let root = try FileAccess.resolve(output)
         for (relative, text) in plan.writes {
-            let target = output + "/" + relative
+            let target = try confined(relative, root: root)
             let folder = (target as NSString).deletingLastPathComponent
             do {
                 try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
             } catch {
                 throw BackendError(.failed, "cannot create \(folder): \(error.localizedDescription)")
             }
-            // A symbolic link inside the project must not carry a write outside it.
-            let resolved = (folder as NSString).resolvingSymlinksInPath
-            guard resolved == root || resolved.hasPrefix(root + "/") else {
-                throw BackendError(.refused, "refusing to write \(relative): \(folder) leads outside \(output)")
-            }
-            if let attributes = try? manager.attributesOfItem(atPath: target),
-                attributes[.type] as? FileAttributeType == .typeSymbolicLink
-            {
-                throw BackendError(.refused, "refusing to write \(relative): it is a symbolic link")
-            }
             try ProjectWriter.replace(target, with: Array(text.utf8))
         }
         for relative in plan.removals {
-            try? manager.removeItem(atPath: output + "/" + relative)
+            guard let target = try? confined(relative, root: root) else { continue }
+            try? manager.removeItem(atPath: target)
         }
+    }
+
+    /// The full path of a file of the project, checked before anything is created or removed there: a
+    /// symbolic link inside the project (a folder on the way, or the file itself) must not carry a write or
+    /// a removal outside it, nor make folders there.
+    func confined(_ relative: String, root: String) throws(BackendError) -> String {
+        let target = output + "/" + relative
+        let folder = (target as NSString).deletingLastPathComponent
+        let resolved: String
+        do {
+            resolved = try FileAccess.resolve(folder)
+        } catch {
+            throw BackendError(.refused, "refusing to write \(relative): \(folder) is \(error.message)")
+        }
+        guard FileAccess.isInside(resolved, root: root) else {
+            throw BackendError(
+                .refused, "refusing to write \(relative): \(folder) leads outside \(output), to \(resolved)")
+        }
+        var info = stat()
+        if lstat(target, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK {
+            throw BackendError(.refused, "refusing to write \(relative): it is a symbolic link")
+        }
+        return target
     }
 
     /// Writes beside `target` and renames over it: atomic, without Foundation's fsync per file (one fsync
