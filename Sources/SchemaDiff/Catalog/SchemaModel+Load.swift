@@ -382,7 +382,8 @@ enum Queries {
                p.polpermissive AS permissive, p.polcmd::text AS command,
                (SELECT json_agg(CASE WHEN r = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(r)) END ORDER BY 1)
                 FROM unnest(p.polroles) r) AS roles,
-               pg_get_expr(p.polqual, p.polrelid) AS "using", pg_get_expr(p.polwithcheck, p.polrelid) AS "withCheck"
+               pg_get_expr(p.polqual, p.polrelid) AS "using", pg_get_expr(p.polwithcheck, p.polrelid) AS "withCheck",
+               obj_description(p.oid, 'pg_policy') AS comment
         FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE \(userSchema)
         """)

@@ -255,6 +255,14 @@ public struct PolicyObject: Codable, Equatable, Sendable {
     public var roles: [String]
     public var using: String?
     public var withCheck: String?
+    public var comment: String?
+
+    /// The rule alone: a policy whose comment alone changes is commented, not dropped and created again.
+    var rule: PolicyObject {
+        var copy = self
+        copy.comment = nil
+        return copy
+    }
 }
 
 extension SchemaModel {

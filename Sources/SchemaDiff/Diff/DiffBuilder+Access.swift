@@ -109,5 +109,11 @@ extension DiffBuilder {
             comment(
                 "TRIGGER", "\(trigger.name) ON \(trigger.table)", old: fresh ? nil : old?.comment, new: trigger.comment)
         }
+        for (key, policy) in target.policies.sorted(by: { $0.key < $1.key }) {
+            let old = source.policies[key]
+            let fresh = old?.rule != policy.rule || relationCreated(policy.table) || rebuiltPolicies.contains(key)
+            comment(
+                "POLICY", "\(policy.name) ON \(policy.table)", old: fresh ? nil : old?.comment, new: policy.comment)
+        }
     }
 }

@@ -4,7 +4,9 @@ import Foundation
 extension DiffBuilder {
     mutating func dropPolicies() {
         for (key, policy) in source.policies.sorted(by: { $0.key < $1.key }) where !relationGone(policy.table) {
-            if target.policies[key] == policy && !relationCreated(policy.table) && !rebuiltPolicies.contains(key) {
+            if target.policies[key]?.rule == policy.rule && !relationCreated(policy.table)
+                && !rebuiltPolicies.contains(key)
+            {
                 continue
             }
             add("DROP POLICY \(policy.name) ON \(policy.table)")
@@ -111,7 +113,9 @@ extension DiffBuilder {
 
     mutating func createPolicies() {
         for (key, policy) in target.policies.sorted(by: { $0.key < $1.key }) {
-            if source.policies[key] == policy && !relationCreated(policy.table) && !rebuiltPolicies.contains(key) {
+            if source.policies[key]?.rule == policy.rule && !relationCreated(policy.table)
+                && !rebuiltPolicies.contains(key)
+            {
                 continue
             }
             let command =
