@@ -4,7 +4,7 @@ import PostgresClient
 
 extension SchemaModel {
     /// Reads the schema of the database `connection` is on, with one catalog query per kind of object
-    /// (thirteen in all, however large the schema), in one read-only repeatable-read transaction.
+    /// (`catalogQueryCount` in all, however large the schema), in one read-only repeatable-read transaction.
     public static func load(from connection: PostgresConnection) throws(BackendError) -> SchemaModel {
         try connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         do {
@@ -60,7 +60,7 @@ extension SchemaModel {
                 dependsOnColumns: (row.dependsOnColumns ?? []).sorted(),
                 dependsOnFunctions: (row.dependsOnFunctions ?? []).sorted(),
                 dependsOnTypes: (row.dependsOnTypes ?? []).sorted(), privileges: (row.privileges ?? []).sorted(),
-                comment: row.comment)
+                comment: row.comment, options: row.options)
         }
         for row in try rows(Queries.functions, as: FunctionRow.self) {
             model.functions[row.signature] = FunctionObject(
@@ -77,6 +77,9 @@ extension SchemaModel {
         }
         for item in try rows(Queries.statistics, as: StatisticsObject.self) { model.statistics[item.name] = item }
         for item in try rows(Queries.publications, as: PublicationObject.self) { model.publications[item.name] = item }
+        for item in try rows(Queries.defaultPrivileges, as: DefaultPrivilegeObject.self) {
+            model.defaultPrivileges[item.key] = item
+        }
         for item in try rows(Queries.casts, as: CastObject.self) {
             model.casts["\(item.source) -> \(item.target)"] = item.context
         }
@@ -111,6 +114,7 @@ extension SchemaModel {
         var dependsOnTypes: [String]?
         var privileges: [String]?
         var comment: String?
+        var options: [String]?
     }
 
     private struct FunctionRow: Decodable {
@@ -261,11 +265,7 @@ enum Queries {
                 LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
                 WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
                c.relrowsecurity AS "rowSecurity", c.relforcerowsecurity AS "forceRowSecurity",
-               (SELECT json_agg(o ORDER BY g, n)
-                FROM (SELECT o, 0 AS g, n FROM unnest(c.reloptions) WITH ORDINALITY u(o, n)
-                      UNION ALL
-                      SELECT 'toast.' || o, 1, n FROM pg_class tc, unnest(tc.reloptions) WITH ORDINALITY v(o, n)
-                      WHERE tc.oid = c.reltoastrelid) x) AS options,
+               \(relationOptions) AS options,
                CASE c.relreplident WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING'
                     WHEN 'i' THEN (SELECT 'USING INDEX ' || quote_ident(ic.relname) FROM pg_index i
                                    JOIN pg_class ic ON ic.oid = i.indexrelid
@@ -308,6 +308,16 @@ enum Queries {
           AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))
         """)
 
+    /// A relation's storage parameters (`reloptions`), then its TOAST table's prefixed `toast.`, in catalog
+    /// order, as a JSON array (null when none), for tables, views and materialised views alike.
+    static let relationOptions = """
+        (SELECT json_agg(o ORDER BY g, n)
+                FROM (SELECT o, 0 AS g, n FROM unnest(c.reloptions) WITH ORDINALITY u(o, n)
+                      UNION ALL
+                      SELECT 'toast.' || o, 1, n FROM pg_class tc, unnest(tc.reloptions) WITH ORDINALITY v(o, n)
+                      WHERE tc.oid = c.reltoastrelid) x)
+        """
+
     static let views = json(
         """
         SELECT format('%I.%I', n.nspname, c.relname) AS name, c.relkind::text AS kind,
@@ -333,7 +343,7 @@ enum Queries {
                 JOIN pg_type t ON t.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = t.typnamespace
                 WHERE r.ev_class = c.oid AND d.refclassid = 'pg_type'::regclass) AS "dependsOnTypes",
                \(privileges("c.relacl", "r", "c.relowner")) AS privileges,
-               obj_description(c.oid, 'pg_class') AS comment
+               obj_description(c.oid, 'pg_class') AS comment, \(relationOptions) AS options
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('v', 'm') AND \(userSchema) AND \(notExtensionMember("c.oid", "pg_class"))
         """)
@@ -391,7 +401,7 @@ enum Queries {
     static let all = [
         schemas, extensions, collations, enums, domains, sequences, tables, constraints, indexes, views, functions,
         triggers,
-        policies, statistics, publications, casts,
+        policies, statistics, publications, casts, defaultPrivileges,
     ]
 
     /// `attstorage`/`typstorage` as `SET STORAGE` spells it.

@@ -22,6 +22,8 @@ public struct SchemaModel: Codable, Equatable, Sendable {
     /// Extended statistics (`CREATE STATISTICS`), by quoted qualified name.
     public var statistics: [String: StatisticsObject] = [:]
     public var publications: [String: PublicationObject] = [:]
+    /// `ALTER DEFAULT PRIVILEGES` entries, by `role|schema|type` (schema empty when database-wide).
+    public var defaultPrivileges: [String: DefaultPrivilegeObject] = [:]
     /// The server's casts, `source -> target` (`format_type` without modifiers) to `pg_cast.castcontext`
     /// (`i` implicit, `a` assignment, `e` explicit): whether a column type change needs `USING`.
     public var casts: [String: String] = [:]
@@ -218,6 +220,9 @@ public struct ViewObject: Codable, Equatable, Sendable {
     public var dependsOnTypes: [String]
     public var privileges: [String]
     public var comment: String?
+    /// `security_barrier=true`, `check_option=local`, a materialised view's storage parameters (`toast.`
+    /// prefixed for its TOAST table), in catalog order; nil when none.
+    public var options: [String]?
 }
 
 public struct FunctionObject: Codable, Equatable, Sendable {

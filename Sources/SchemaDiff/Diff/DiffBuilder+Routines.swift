@@ -85,7 +85,17 @@ extension DiffBuilder {
         for key in Self.topologicalOrder(createdViews, target.views) {
             let view = target.views[key]!
             let kind = view.kind == "m" ? "MATERIALIZED VIEW" : "VIEW"
-            add("CREATE \(kind) \(key) AS\n\(SQLText.trimmed(view.definition))")
+            let options = view.options.map { " WITH (\(Self.storageParameters($0)))" } ?? ""
+            add("CREATE \(kind) \(key)\(options) AS\n\(SQLText.trimmed(view.definition))")
+        }
+        // A kept view whose options alone change (security_barrier, check_option, a materialised view's
+        // storage parameters) is altered in place, as tables are: all reset, then set in the target's order.
+        for (key, view) in target.views.sorted(by: { $0.key < $1.key })
+        where !createdViews.contains(key) && source.views[key].map({ $0.options != view.options }) == true {
+            let kind = view.kind == "m" ? "MATERIALIZED VIEW" : "VIEW"
+            let names = (source.views[key]?.options ?? []).map { String($0.prefix { $0 != "=" }) }
+            if !names.isEmpty { add("ALTER \(kind) \(key) RESET (\(names.joined(separator: ", ")))") }
+            if let options = view.options { add("ALTER \(kind) \(key) SET (\(Self.storageParameters(options)))") }
         }
     }
 

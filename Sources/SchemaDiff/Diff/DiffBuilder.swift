@@ -225,6 +225,7 @@ struct DiffBuilder {
         createTriggers()
         createPolicies()
         changePrivileges()
+        changeDefaultPrivileges()
         changeComments()
     }
 }
