@@ -16,19 +16,20 @@ import Testing
         return try await tester.run(request)
     }
 
-    /// Every reply held for 50 ms on the server. The truth is what the server really did: it records each
+    /// Every reply held for 100 ms on the server. The truth is what the server really did: it records each
     /// hold (its timer fires late by up to a millisecond or more on this virtual machine), and the client
     /// adds only loopback and its own wake-ups on top, which the server's clock cannot see. Tolerance: the
     /// issue's 5% or 0.2 ms of the server's own median for p50; for p99 5% + 5 ms, because a client loop
-    /// descheduled for a few ms among ~240 replies moves p99. Holds of 50 ms, not 20: CI measured that unseen
-    /// part at 1.15 ms (p50 21.42 against 20.27), more than 5% of 20 ms; 5% of 50 ms leaves room for it and
-    /// still fails a tool that adds a millisecond or two of its own. One server thread per connection: on one
+    /// descheduled for a few ms among ~80 replies moves p99. Holds of 100 ms, not 20: CI measured that unseen
+    /// part at 1.15 ms (p50 21.42 against 20.27), more than 5% of 20 ms, and a loaded run here 2.9 ms at 50 ms
+    /// (every wake-up can wait a scheduler slice); 5% of 100 ms leaves room for it and still fails a tool
+    /// that adds a few milliseconds of its own. One server thread per connection: on one
     /// thread the four replies, due at the same moment, went out one after the other.
     @Test func fixedDelayPercentilesMatchTheTruth() async throws {
-        let server = try await TestServer.start(threads: 4) { _, _ in .init(delay: .milliseconds(50)) }
+        let server = try await TestServer.start(threads: 4) { _, _ in .init(delay: .milliseconds(100)) }
         let result = try await run(server.url) {
             $0.concurrency = 4
-            $0.duration = 1.5
+            $0.duration = 2
         }
         await server.stop()
         let holds = server.counter.holdTimes.sorted()
@@ -39,23 +40,24 @@ import Testing
             latency.p50 >= truth50 && latency.p50 <= max(truth50 * 1.05, truth50 + 0.2),
             "p50 \(latency.p50) truth \(truth50)")
         #expect(latency.p99 >= truth50 && latency.p99 <= truth99 * 1.05 + 5, "p99 \(latency.p99) truth \(truth99)")
-        #expect(latency.min >= 50)
+        #expect(latency.min >= 100)
         // The server's own count equals the tool's (replies in flight at the end are waited for).
         #expect(result.metrics.requests == server.requestCount)
         #expect(result.metrics.failed == 0)
-        #expect(result.metrics.requestsPerSecond > 60 && result.metrics.requestsPerSecond < 81)
+        #expect(result.metrics.requestsPerSecond > 30 && result.metrics.requestsPerSecond < 41)
         #expect(result.metrics.timeline.count >= 1)
         #expect(result.passed && result.status == "passed")
     }
 
-    /// 90% of replies after 50 ms, every tenth after 250 ms: p50 is the fast mode and p99 the slow one.
+    /// 90% of replies after 100 ms, every tenth after 500 ms: p50 is the fast mode and p99 the slow one.
     /// Truth: the server's own hold times (its timers fire a little late on this machine). The server measures
     /// from the parsed request to its write, so the reply's loopback trip and two thread wake-ups (request read,
-    /// reply read) are not in it: 0.25-0.55 ms idle here, 1.15 ms seen in CI. Modes of 50 and 250 ms keep that
-    /// inside the tolerance, 5% or 0.2 ms (at 2 ms p50 failed 3 runs in 8; at 20 ms it had no margin).
+    /// reply read) are not in it: 0.25-0.55 ms idle here, 1.15 ms seen in CI, 2.9 ms on a loaded machine. Modes
+    /// of 100 and 500 ms keep that inside the tolerance, 5% or 0.2 ms (at 2 ms p50 failed 3 runs in 8;
+    /// at 20 ms once in CI; at 50 ms once under a load of 6 on two cores).
     @Test func bimodalServerShowsBothModes() async throws {
         let server = try await TestServer.start { index, _ in
-            .init(delay: .milliseconds(index % 10 == 9 ? 250 : 50))
+            .init(delay: .milliseconds(index % 10 == 9 ? 500 : 100))
         }
         let result = try await run(server.url) {
             $0.concurrency = 4
@@ -68,7 +70,7 @@ import Testing
         let holds = server.counter.holdTimes.sorted()
         let truth50 = holds[holds.count / 2]
         let truth99 = holds[Int(Double(holds.count) * 0.99)]
-        #expect(truth50 < 100 && truth99 >= 250)
+        #expect(truth50 < 200 && truth99 >= 500)
         #expect(
             latency.p50 >= truth50 && latency.p50 <= max(truth50 * 1.05, truth50 + 0.2),
             "p50 \(latency.p50) truth \(truth50)")
@@ -354,9 +356,11 @@ import Testing
         }
         #expect(!first.digest.render().contains("baseline-secret-9876"))
 
-        let slower = try await TestServer.start { _, _ in .init(delay: .milliseconds(30)) }
+        // 50 times slower, so that every percentile is worse even when a loaded machine stretched the first
+        // run's tail (its p99 has reached 30 ms under a load of 5 on two cores).
+        let slower = try await TestServer.start { _, _ in .init(delay: .milliseconds(100)) }
         let second = try await run(slower.url) {
-            $0.requests = 100
+            $0.requests = 60
             $0.concurrency = 2
             $0.baseline = path
             $0.saveBaseline = path
