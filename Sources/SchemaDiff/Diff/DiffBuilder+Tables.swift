@@ -88,21 +88,20 @@ extension DiffBuilder {
         }
         for key in ordered {
             let table = target.tables[key]!
+            var sql: String
             if let bound = table.partitionBound, let parent = table.parents.first {
-                var sql = "CREATE TABLE \(key) PARTITION OF \(parent) \(bound)"
-                if let partitionKey = table.partitionKey { sql += " PARTITION BY \(partitionKey)" }
-                if let options = table.options { sql += " WITH (\(Self.storageParameters(options)))" }
-                add(sql)
-                continue
+                sql = "CREATE TABLE \(key) PARTITION OF \(parent) \(bound)"
+            } else {
+                let columns = table.orderedColumns.filter { $0.isLocal != false }.map(Self.columnDefinition)
+                sql = "CREATE \(table.persistence == "u" ? "UNLOGGED " : "")TABLE \(key) ("
+                if !columns.isEmpty { sql += "\n    " + columns.joined(separator: ",\n    ") + "\n" }
+                sql += ")"
+                if !table.parents.isEmpty { sql += " INHERITS (\(table.parents.joined(separator: ", ")))" }
             }
-            let columns = table.orderedColumns.filter { $0.isLocal != false }.map(Self.columnDefinition)
-            var sql = "CREATE \(table.persistence == "u" ? "UNLOGGED " : "")TABLE \(key) ("
-            if !columns.isEmpty { sql += "\n    " + columns.joined(separator: ",\n    ") + "\n" }
-            sql += ")"
-            if !table.parents.isEmpty { sql += " INHERITS (\(table.parents.joined(separator: ", ")))" }
             if let partitionKey = table.partitionKey { sql += " PARTITION BY \(partitionKey)" }
             if let options = table.options { sql += " WITH (\(Self.storageParameters(options)))" }
             add(sql)
+            // A partition has row security of its own, not its parent's.
             if table.rowSecurity { add("ALTER TABLE \(key) ENABLE ROW LEVEL SECURITY") }
             if table.forceRowSecurity { add("ALTER TABLE \(key) FORCE ROW LEVEL SECURITY") }
         }
