@@ -104,7 +104,14 @@ public struct MigrationRunner: Sendable {
         self.environment = environment
     }
 
-    public func run(_ request: ApplyRequest) throws(BackendError) -> ApplyResult {
+    /// `confirmed`: the destructive statements a person confirmed (`destructiveStatements`, on another
+    /// connection and earlier). The run checks them again under its lock, against the very texts it is about to
+    /// execute, and applies nothing if a file or the ledger changed in between.
+    public func run(
+        _ request: ApplyRequest, confirmed: [DestructiveStatement]? = nil
+    ) throws(BackendError)
+        -> ApplyResult
+    {
         guard !request.files.isEmpty else { throw .invalidInput("files: give at least one migration file or folder") }
         let files = try MigrationFile.collect(request.files)
         let dryRun = request.dryRun ?? true
@@ -136,6 +143,20 @@ public struct MigrationRunner: Sendable {
         let ledgerExists =
             try connection.query("SELECT to_regclass($1) IS NOT NULL", [Self.ledgerTable]).rows.first?.first == "t"
         let applied = ledgerExists ? try appliedVersions(connection) : [:]
+        if let confirmed, !dryRun {
+            let now = try Self.destructive(in: files, applied: applied, rollback: request.rollback == true)
+            if now != confirmed {
+                let changed = now.first { !confirmed.contains($0) } ?? confirmed.first { !now.contains($0) }
+                result.status = .failed
+                result.failure = .init(
+                    file: changed?.file ?? "", statement: changed?.text,
+                    message:
+                        "the destructive statements changed after they were confirmed (\(confirmed.count) confirmed, \(now.count) now): a file or the ledger changed in between; nothing was applied"
+                )
+                result.nextStep = "Run again, and confirm the statements that are there now."
+                return result
+            }
+        }
         if request.rollback == true {
             return try rollback(
                 files: files, applied: applied, dryRun: dryRun, url: url, connection: connection, result: result)
@@ -207,23 +228,33 @@ public struct MigrationRunner: Sendable {
         let ledgerExists =
             try connection.query("SELECT to_regclass($1) IS NOT NULL", [Self.ledgerTable]).rows.first?.first == "t"
         let applied = ledgerExists ? try appliedVersions(connection) : [:]
+        return (
+            connection.displayName,
+            try Self.destructive(in: files, applied: applied, rollback: request.rollback == true)
+        )
+    }
+
+    /// The destructive statements among the scripts a run for real would execute: the pending files, or the
+    /// down file of the last applied one for a rollback.
+    static func destructive(
+        in files: [MigrationFile], applied: [String: String], rollback: Bool
+    ) throws(BackendError) -> [DestructiveStatement] {
         var scripts: [(path: String, text: String)] = files.filter { applied[$0.version] == nil }.map {
             ($0.path, $0.text)
         }
-        if request.rollback == true {
+        if rollback {
             scripts = []
             if let last = files.last(where: { applied[$0.version] != nil }), let text = try last.downText() {
                 scripts = [(last.downPath, text)]
             }
         }
-        let statements = scripts.flatMap { script in
+        return scripts.flatMap { script in
             SQLScript(script.text).statements.enumerated().compactMap { number, statement in
                 MigrationLinter.destructive(statement.normalized).map {
                     DestructiveStatement(file: script.path, statement: number + 1, text: statement.text, reason: $0)
                 }
             }
         }
-        return (connection.displayName, statements)
     }
 
     // MARK: Steps

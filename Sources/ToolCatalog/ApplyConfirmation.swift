@@ -10,6 +10,8 @@ struct ApplyConfirmation: Sendable {
     static let shown = 8
 
     func run(_ request: ApplyRequest, context: any ToolContext) async throws(BackendError) -> ApplyResult {
+        // What was put to the person (none, too): the run refuses if the files say otherwise by then.
+        var confirmed: [MigrationRunner.DestructiveStatement]? = nil
         if context.canElicit, request.dryRun == false {
             let (database, statements) = try await BlockingWork.run { () throws(BackendError) in
                 try runner.destructiveStatements(request)
@@ -21,8 +23,10 @@ struct ApplyConfirmation: Sendable {
                     return .declined(database: database, statements)
                 }
             }
+            confirmed = statements
         }
-        return try await BlockingWork.run { () throws(BackendError) in try runner.run(request) }
+        let checked = confirmed
+        return try await BlockingWork.run { () throws(BackendError) in try runner.run(request, confirmed: checked) }
     }
 
     static func message(database: String, _ statements: [MigrationRunner.DestructiveStatement]) -> String {

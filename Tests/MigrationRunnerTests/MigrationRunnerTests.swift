@@ -112,6 +112,36 @@ import Testing
         #expect(result.failure?.message.contains("checksum drift") == true)
     }
 
+    /// The statements a person confirmed bind the run: a file that changed between the question and the run
+    /// (another connection, later) applies nothing, whether it gained a drop or lost one; the same statements
+    /// run. Confirming "no destructive statement" binds too.
+    @Test(arguments: [
+        ("DROP TABLE audit;", "DROP TABLE audit;", true),
+        ("DROP TABLE audit;", "DROP TABLE audit; DROP TABLE users;", false),
+        ("CREATE TABLE extra (id int);", "DROP TABLE users;", false),
+        ("DROP TABLE audit;", "CREATE TABLE extra (id int);", false),
+    ])
+    func confirmedStatementsBindTheRun(asked: String, run: String, applies: Bool) throws {
+        let database = try TestDatabase(
+            "confirmed", script: "CREATE TABLE users (id int); CREATE TABLE audit (id int);")
+        defer { database.drop() }
+        let path = try write("20260101000000_change.up.sql", asked)
+        let runner = MigrationRunner(environment: [:])
+        let confirmed = try runner.destructiveStatements(request(database, dryRun: false)).statements
+        try run.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try runner.run(request(database, dryRun: false), confirmed: confirmed)
+        #expect(result.status == (applies ? .applied : .failed))
+        let tables = try database.connect().query(
+            "SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class WHERE relname IN ('users', 'audit', 'extra')"
+        )
+        if applies {
+            #expect(tables.rows == [["users"]])
+        } else {
+            #expect(result.failure?.message.contains("changed after they were confirmed") == true)
+            #expect(tables.rows == [["audit,users"]])
+        }
+    }
+
     @Test func rollbackRunsTheDownFileOfTheLastApplied() throws {
         let database = try TestDatabase("rollback")
         defer { database.drop() }
