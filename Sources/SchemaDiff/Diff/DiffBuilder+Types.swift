@@ -49,6 +49,21 @@ extension DiffBuilder {
         }
     }
 
+    /// Whether the target's defaults, checks, indexes, views, policies or routines name a label the plan adds
+    /// to enum `key` (`'label'::type`). `ALTER TYPE ... ADD VALUE` makes a label usable only once its
+    /// transaction commits, so such an enum is swapped inside the transaction instead (renamed, created anew,
+    /// its columns converted). Matching text may find a use that is not one; the swap is then merely heavier.
+    func usesNewLabels(_ key: String, _ labels: [String]) -> Bool {
+        guard !labels.isEmpty else { return false }
+        let type = SQLText.baseName(key)
+        let literals = labels.map { SQLText.literal($0) + "::" }
+        var texts = target.tables.values.flatMap { $0.columns.values.compactMap(\.defaultExpression) }
+        texts += target.constraints.values.map(\.definition) + target.indexes.values.map(\.definition)
+        texts += target.views.values.map(\.definition) + target.functions.values.map(\.definition)
+        texts += target.policies.values.flatMap { [$0.using, $0.withCheck].compactMap { $0 } }
+        return texts.contains { text in text.contains(type) && literals.contains { text.contains($0) } }
+    }
+
     mutating func changeEnums() {
         for (key, new) in target.enums.sorted(by: { $0.key < $1.key }) {
             let labels = new.labels.map(SQLText.literal).joined(separator: ", ")

@@ -93,7 +93,8 @@ struct DiffBuilder {
         }
         for (key, old) in source.enums {
             guard let new = target.enums[key] else { continue }
-            if !EnumChange.isAppendOnly(old.labels, new.labels) {
+            let added = new.labels.filter { !old.labels.contains($0) }
+            if !EnumChange.isAppendOnly(old.labels, new.labels) || usesNewLabels(key, added) {
                 swappedEnums.insert(key)
                 for (tableKey, table) in source.tables where !goneTables.contains(tableKey) {
                     for column in table.columns.values where Self.uses(column.type, key) {
