@@ -208,6 +208,7 @@ struct DiffBuilder {
         createFunctions(needingTables: false)
         createTables()
         alterTables()
+        alterPartitionColumns()
         attachTables()
         moveRowsIntoPartitions()
         changeColumnSettings()
