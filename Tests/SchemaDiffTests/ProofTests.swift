@@ -17,7 +17,8 @@ import Testing
         "drop_primary_key", "type_cast_using", "unique_using_index", "index_definition", "deferrable_constraints",
         "concurrent_keys", "partitioned_index", "partition_keys", "generated_expression", "sequence_ownership",
         "column_settings", "extended_statistics", "function_calls", "function_schema_move", "cluster_on",
-        "publications", "partition_existing_children", "table_rework",
+        "publications", "partition_existing_children", "table_rework", "readded_column_index",
+        "partition_local_keys",
     ]
 
     /// Changes the model does not read. The plan may be proven only if the result really is the target.
@@ -205,6 +206,48 @@ import Testing
         #expect(!up.contains { $0.contains("readings_2027_taken_idx") })
         #expect(plan.down.contains { $0.sql == "DROP INDEX IF EXISTS public.readings_sensor_idx" })
         #expect(!plan.down.contains { $0.sql.contains("DROP INDEX") && $0.sql.contains("sensor_taken_value_idx") })
+    }
+
+    /// Columns dropped with their indexes: the down re-adds each column in its transaction, and the index
+    /// over it is built there too, after it (the concurrent down file runs before the transactional one).
+    @Test func aDownBuildsTheIndexOverAReaddedColumnAfterTheColumn() throws {
+        let a = try MigraFixtures.fixture("own/readded_column_index", "a")
+        let b = try MigraFixtures.fixture("own/readded_column_index", "b")
+        let live = try TestDatabase("proof_readded_column_index", script: a)
+        defer { live.drop() }
+        let plan = try SchemaDiff.plan(liveURL: live.url, targetSQL: b, allowDestructive: true)
+        #expect(plan.proof.passed, "\(plan.proof)")
+        let down = plan.downTransactional.map(\.sql)
+        let cases: [(column: String, index: String)] = [
+            ("ALTER TABLE public.invoices ADD COLUMN \"customer\" text", "INDEX invoices_customer_idx "),
+            ("ALTER TABLE public.invoices ADD COLUMN \"customer\" text", "INDEX invoices_customer_issued_key "),
+            ("ALTER TABLE public.shipments ADD COLUMN \"carrier\" text", "INDEX shipments_north_local_idx "),
+        ]
+        for item in cases {
+            let column = down.firstIndex(of: item.column)
+            let index = down.firstIndex { $0.contains(item.index) }
+            #expect(column != nil && index != nil && column! < index!, "\(item.index)\n\(Self.render(plan.down))")
+        }
+    }
+
+    /// A key on one partition alone makes its columns NOT NULL there, and dropping it leaves them so: the
+    /// plan drops (or sets) NOT NULL on the partition after its parent's own change, which recurses.
+    @Test func aPartitionsOwnNotNullFollowsItsKeys() throws {
+        let a = try MigraFixtures.fixture("own/partition_local_keys", "a")
+        let b = try MigraFixtures.fixture("own/partition_local_keys", "b")
+        let live = try TestDatabase("proof_partition_local_keys", script: a)
+        defer { live.drop() }
+        let plan = try SchemaDiff.plan(liveURL: live.url, targetSQL: b, allowDestructive: false)
+        #expect(plan.proof.passed, "\(plan.proof)")
+        let up = plan.up.map(\.sql)
+        #expect(up.contains("ALTER TABLE ledger.entries_old ALTER COLUMN \"account\" DROP NOT NULL"))
+        // The key added sets NOT NULL itself.
+        #expect(!up.contains { $0.contains("SET NOT NULL") }, "\(Self.render(plan.up))")
+        let down = plan.down.map(\.sql)
+        let parent = down.firstIndex(of: "ALTER TABLE public.tallies ALTER COLUMN \"kind\" SET NOT NULL")
+        let partition = down.firstIndex(of: "ALTER TABLE public.tallies_a ALTER COLUMN \"id\" DROP NOT NULL")
+        #expect(parent != nil && partition != nil && parent! < partition!, "\(Self.render(plan.down))")
+        #expect(!down.contains { $0.contains("tallies_a ALTER COLUMN \"kind\"") })
     }
 
     /// Partitions attached and detached: a detached partition keeps its parent's constraints as its own
