@@ -18,7 +18,7 @@ import Testing
         "concurrent_keys", "partitioned_index", "partition_keys", "generated_expression", "sequence_ownership",
         "column_settings", "extended_statistics", "function_calls", "function_schema_move", "cluster_on",
         "publications", "partition_existing_children", "table_rework", "readded_column_index",
-        "partition_local_keys",
+        "partition_local_keys", "partition_index_attach", "partition_attach_index_apart",
     ]
 
     /// Changes the model does not read. The plan may be proven only if the result really is the target.
@@ -248,6 +248,23 @@ import Testing
         let partition = down.firstIndex(of: "ALTER TABLE public.tallies_a ALTER COLUMN \"id\" DROP NOT NULL")
         #expect(parent != nil && partition != nil && parent! < partition!, "\(Self.render(plan.down))")
         #expect(!down.contains { $0.contains("tallies_a ALTER COLUMN \"kind\"") })
+    }
+
+    /// A partition's index left apart from the partitioned index is attached in place (nothing rebuilt);
+    /// no ALTER detaches one, so going back the partitioned index is built again without it.
+    @Test func aPartitionsIndexIsAttachedInPlaceAndApartAgainByARebuild() throws {
+        let a = try MigraFixtures.fixture("own/partition_index_attach", "a")
+        let b = try MigraFixtures.fixture("own/partition_index_attach", "b")
+        let live = try TestDatabase("proof_partition_index_attach", script: a)
+        defer { live.drop() }
+        let plan = try SchemaDiff.plan(liveURL: live.url, targetSQL: b, allowDestructive: false)
+        #expect(plan.proof.passed, "\(plan.proof)")
+        #expect(
+            plan.up.map(\.sql) == ["ALTER INDEX public.visits_seen_idx ATTACH PARTITION public.\"Visits_Blog_Seen\""])
+        let down = plan.down.map(\.sql)
+        #expect(down.first == "DROP INDEX IF EXISTS public.visits_seen_idx", "\(Self.render(plan.down))")
+        #expect(plan.down.allSatisfy { $0.transactional })
+        #expect(!down.contains { $0.contains("ATTACH PARTITION public.\"Visits_Blog_Seen\"") })
     }
 
     /// Partitions attached and detached: a detached partition keeps its parent's constraints as its own

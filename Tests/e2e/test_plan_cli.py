@@ -22,7 +22,8 @@ CATEGORIES = ["identity_add", "identity_alter", "storage_parameters", "replica_i
               "generated_expression", "sequence_ownership", "column_settings", "extended_statistics",
               "function_calls", "function_schema_move", "cluster_on", "publications",
               "partition_existing_children", "table_rework", "readded_column_index",
-              "partition_local_keys"]
+              "partition_local_keys", "partition_index_attach",
+              "partition_attach_index_apart"]
 PG_DUMP = shutil.which("pg_dump") or "/usr/lib/postgresql/15/bin/pg_dump"
 
 

@@ -120,7 +120,9 @@ extension DiffBuilder {
             {
                 // A partition's index kept as it is, under a partitioned index made in this plan (after the
                 // partition was attached): attached to it by hand.
-                if let parent = index.parent, source.indexes[parent] == nil || goneIndexes.contains(parent) {
+                if let parent = index.parent,
+                    source.indexes[parent] == nil || goneIndexes.contains(parent) || attachesInPlace(key)
+                {
                     attached.append(key)
                 }
                 continue
@@ -142,7 +144,8 @@ extension DiffBuilder {
                 source.constraints["\(index.table).\(keyName)"].map { ["p", "u"].contains($0.type) } ?? false
             }
             if concurrentIndexes && !fresh && !freedByKey && index.tableKind != "p"
-                && !(plansDown && (index.parent != nil || readsAddedColumn(index))) && !rebuiltIndexes.contains(key),
+                && !(plansDown && (index.parent != nil || readsAddedColumn(index) || goesWithItsParent(key)))
+                && !rebuiltIndexes.contains(key),
                 let range = index.definition.range(of: " INDEX ")
             {
                 var sql = index.definition
@@ -165,5 +168,10 @@ extension DiffBuilder {
             return (before == nil || before.map { Self.needsRecreate($0, column) } == true)
                 && Self.mentions(index.definition, column: column.name)
         }
+    }
+
+    /// The source's index of that name is dropped with its partitioned index, in the transaction.
+    func goesWithItsParent(_ key: String) -> Bool {
+        source.indexes[key]?.parent.map { goneIndexes.contains($0) } ?? false
     }
 }
