@@ -199,6 +199,65 @@ import Testing
         #expect(!plan.down.contains { $0.sql.contains("DROP INDEX") && $0.sql.contains("sensor_taken_value_idx") })
     }
 
+    /// Columns dropped with their indexes: the down re-adds each column in its transaction, and the index
+    /// over it is built there too, after it (the concurrent down file runs before the transactional one).
+    @Test func aDownBuildsTheIndexOverAReaddedColumnAfterTheColumn() throws {
+        let a = try MigraFixtures.fixture("own/readded_column_index", "a")
+        let b = try MigraFixtures.fixture("own/readded_column_index", "b")
+        let live = try TestDatabase("proof_readded_column_index", script: a)
+        defer { live.drop() }
+        let plan = try SchemaDiff.plan(liveURL: live.url, targetSQL: b, allowDestructive: true)
+        #expect(plan.proof.passed, "\(plan.proof)")
+        let down = plan.downTransactional.map(\.sql)
+        let cases: [(column: String, index: String)] = [
+            ("ALTER TABLE public.invoices ADD COLUMN \"customer\" text", "INDEX invoices_customer_idx "),
+            ("ALTER TABLE public.invoices ADD COLUMN \"customer\" text", "INDEX invoices_customer_issued_key "),
+            ("ALTER TABLE public.shipments ADD COLUMN \"carrier\" text", "INDEX shipments_north_local_idx "),
+        ]
+        for item in cases {
+            let column = down.firstIndex(of: item.column)
+            let index = down.firstIndex { $0.contains(item.index) }
+            #expect(column != nil && index != nil && column! < index!, "\(item.index)\n\(Self.render(plan.down))")
+        }
+    }
+
+    /// A key on one partition alone makes its columns NOT NULL there, and dropping it leaves them so: the
+    /// plan drops (or sets) NOT NULL on the partition after its parent's own change, which recurses.
+    @Test func aPartitionsOwnNotNullFollowsItsKeys() throws {
+        let a = try MigraFixtures.fixture("own/partition_local_keys", "a")
+        let b = try MigraFixtures.fixture("own/partition_local_keys", "b")
+        let live = try TestDatabase("proof_partition_local_keys", script: a)
+        defer { live.drop() }
+        let plan = try SchemaDiff.plan(liveURL: live.url, targetSQL: b, allowDestructive: false)
+        #expect(plan.proof.passed, "\(plan.proof)")
+        let up = plan.up.map(\.sql)
+        #expect(up.contains("ALTER TABLE ledger.entries_old ALTER COLUMN \"account\" DROP NOT NULL"))
+        // The key added sets NOT NULL itself.
+        #expect(!up.contains { $0.contains("SET NOT NULL") }, "\(Self.render(plan.up))")
+        let down = plan.down.map(\.sql)
+        let parent = down.firstIndex(of: "ALTER TABLE public.tallies ALTER COLUMN \"kind\" SET NOT NULL")
+        let partition = down.firstIndex(of: "ALTER TABLE public.tallies_a ALTER COLUMN \"id\" DROP NOT NULL")
+        #expect(parent != nil && partition != nil && parent! < partition!, "\(Self.render(plan.down))")
+        #expect(!down.contains { $0.contains("tallies_a ALTER COLUMN \"kind\"") })
+    }
+
+    /// A partition's index left apart from the partitioned index is attached in place (nothing rebuilt);
+    /// no ALTER detaches one, so going back the partitioned index is built again without it.
+    @Test func aPartitionsIndexIsAttachedInPlaceAndApartAgainByARebuild() throws {
+        let a = try MigraFixtures.fixture("own/partition_index_attach", "a")
+        let b = try MigraFixtures.fixture("own/partition_index_attach", "b")
+        let live = try TestDatabase("proof_partition_index_attach", script: a)
+        defer { live.drop() }
+        let plan = try SchemaDiff.plan(liveURL: live.url, targetSQL: b, allowDestructive: false)
+        #expect(plan.proof.passed, "\(plan.proof)")
+        #expect(
+            plan.up.map(\.sql) == ["ALTER INDEX public.visits_seen_idx ATTACH PARTITION public.\"Visits_Blog_Seen\""])
+        let down = plan.down.map(\.sql)
+        #expect(down.first == "DROP INDEX IF EXISTS public.visits_seen_idx", "\(Self.render(plan.down))")
+        #expect(plan.down.allSatisfy { $0.transactional })
+        #expect(!down.contains { $0.contains("ATTACH PARTITION public.\"Visits_Blog_Seen\"") })
+    }
+
     /// Partitions attached and detached: a detached partition keeps its parent's constraints as its own
     /// (dropped unless the target has them) and its indexes; a foreign key on a partitioned table is
     /// checked as it is added (no NOT VALID there).

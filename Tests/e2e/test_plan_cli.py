@@ -22,7 +22,8 @@ CATEGORIES = ["identity_add", "identity_alter", "storage_parameters", "replica_i
               "generated_expression", "sequence_ownership", "column_settings", "extended_statistics",
               "function_calls", "function_schema_move", "cluster_on", "publications",
               "partition_existing_children", "table_rework", "policy_comments", "view_options", "default_privileges",
-              "partition_row_security", "enum_label_used"]
+              "partition_row_security", "enum_label_used", "readded_column_index", "partition_local_keys",
+              "partition_index_attach", "partition_attach_index_apart"]
 PG_DUMP = shutil.which("pg_dump") or "/usr/lib/postgresql/15/bin/pg_dump"
 
 

@@ -120,7 +120,9 @@ extension DiffBuilder {
             {
                 // A partition's index kept as it is, under a partitioned index made in this plan (after the
                 // partition was attached): attached to it by hand.
-                if let parent = index.parent, source.indexes[parent] == nil || goneIndexes.contains(parent) {
+                if let parent = index.parent,
+                    source.indexes[parent] == nil || goneIndexes.contains(parent) || attachesInPlace(key)
+                {
                     attached.append(key)
                 }
                 continue
@@ -142,7 +144,8 @@ extension DiffBuilder {
                 source.constraints["\(index.table).\(keyName)"].map { ["p", "u"].contains($0.type) } ?? false
             }
             if concurrentIndexes && !fresh && !freedByKey && index.tableKind != "p"
-                && !(plansDown && index.parent != nil) && !rebuiltIndexes.contains(key),
+                && !(plansDown && (index.parent != nil || readsAddedColumn(index) || goesWithItsParent(key)))
+                && !rebuiltIndexes.contains(key),
                 let range = index.definition.range(of: " INDEX ")
             {
                 var sql = index.definition
@@ -154,5 +157,21 @@ extension DiffBuilder {
             }
         }
         attachPartitionIndexes(attached, concurrently: builtConcurrently)
+    }
+
+    /// The index names a column this plan adds (or drops and adds again). In a down it is built in the
+    /// transaction, after the column: the concurrent down file runs before the transactional one.
+    func readsAddedColumn(_ index: IndexObject) -> Bool {
+        guard let old = source.tables[index.table], let new = target.tables[index.table] else { return false }
+        return new.columns.values.contains { column in
+            let before = old.columns[column.name]
+            return (before == nil || before.map { Self.needsRecreate($0, column) } == true)
+                && Self.mentions(index.definition, column: column.name)
+        }
+    }
+
+    /// The source's index of that name is dropped with its partitioned index, in the transaction.
+    func goesWithItsParent(_ key: String) -> Bool {
+        source.indexes[key]?.parent.map { goneIndexes.contains($0) } ?? false
     }
 }

@@ -13,11 +13,18 @@ extension DiffBuilder {
             // A detached partition keeps its indexes, no longer attached; `ATTACH PARTITION` attaches a
             // partition's index that matches its parent's: the same index when the target has it so.
             let detachedAlike = new?.parent == nil && partitionLeaves(index.table)
-            let attachedAlike = index.parent == nil && new?.parent != nil && partitionJoins(index.table)
+            let attachedAlike =
+                index.parent == nil && new?.parent != nil && (partitionJoins(index.table) || attachesInPlace(key))
             if relationGone(index.table) || new?.definition != index.definition || rebuiltIndexes.contains(key)
                 || (new?.parent != index.parent && !detachedAlike && !attachedAlike)
             {
                 goneIndexes.insert(key)
+            }
+            // No ALTER detaches an index from its partitioned index: that one is built again without it.
+            if let parent = index.parent, let new, new.parent == nil, !partitionLeaves(index.table),
+                !relationGone(index.table)
+            {
+                goneIndexes.insert(parent)
             }
         }
         var changed = true
@@ -50,6 +57,40 @@ extension DiffBuilder {
             current = parent
         }
         return false
+    }
+
+    /// A kept partition's index, kept as it is, that the target attaches to a partitioned index the source
+    /// already has as it is: `ALTER INDEX ... ATTACH PARTITION`, nothing rebuilt.
+    func attachesInPlace(_ key: String) -> Bool {
+        guard let old = source.indexes[key], old.parent == nil, let new = target.indexes[key],
+            new.definition == old.definition, let parent = new.parent, let oldParent = source.indexes[parent],
+            target.indexes[parent]?.definition == oldParent.definition, tableKept(old.table),
+            tableKept(oldParent.table), !partitionJoins(old.table)
+        else { return false }
+        return true
+    }
+
+    /// An index of a table being attached that the target keeps apart while the parent's index matches it:
+    /// `ATTACH PARTITION` would attach it (instead of making the clone the target has), so it is dropped
+    /// before the attach and built again after, in the transaction (see `rebuiltIndexes`).
+    mutating func findIndexesInTheWay() {
+        for (key, index) in source.indexes where index.parent == nil && target.indexes[key]?.parent == nil {
+            guard tableKept(index.table), partitionJoins(index.table), target.indexes[key] != nil,
+                let parentTable = target.tables[index.table]?.parents.first
+            else { continue }
+            let shape = Self.indexShape(index.definition)
+            let inTheWay = source.indexes.contains { parentKey, parent in
+                parent.table == parentTable && target.indexes[parentKey]?.definition == parent.definition
+                    && !relationGone(parentTable) && Self.indexShape(parent.definition) == shape
+            }
+            if inTheWay { rebuiltIndexes.insert(key) }
+        }
+    }
+
+    /// An index definition without its name and table: `UNIQUE|USING btree (a, b) WHERE ...`.
+    static func indexShape(_ definition: String) -> String? {
+        guard let using = definition.range(of: " USING ") else { return nil }
+        return (definition.hasPrefix("CREATE UNIQUE INDEX ") ? "UNIQUE|" : "|") + definition[using.lowerBound...]
     }
 
     /// The table becomes a partition in this plan: created as one, or attached.

@@ -42,3 +42,44 @@ extension DiffBuilder {
         return relationGone(table)
     }
 }
+
+extension DiffBuilder {
+    /// A partition's own NOT NULL: a key added on the partition alone sets it, and dropping that key leaves
+    /// it. Runs after every table's column changes, since `SET`/`DROP NOT NULL` on a parent recurses into
+    /// its partitions (created ones included); only what that leaves different is changed here.
+    mutating func alterPartitionColumns() {
+        for (key, new) in target.tables.sorted(by: { $0.key < $1.key }) where new.isPartition {
+            let created = createdTables.contains(key)
+            guard created || (tableKept(key) && !partitionJoins(key)), let parentKey = new.parents.first,
+                let parent = target.tables[parentKey]
+            else { continue }
+            for column in new.orderedColumns {
+                guard let parentColumn = parent.columns[column.name] else { continue }
+                var current = parentColumn.notNull
+                if !created {
+                    guard let before = source.tables[key]?.columns[column.name] else { continue }
+                    let parentBefore = source.tables[parentKey]?.columns[column.name]?.notNull
+                    if parentBefore == parentColumn.notNull || !tableKept(parentKey) { current = before.notNull }
+                }
+                guard current != column.notNull else { continue }
+                if !column.notNull {
+                    add("ALTER TABLE \(key) ALTER COLUMN \(SQLText.ident(column.name)) DROP NOT NULL")
+                } else if !primaryKeyAdded(on: key, covering: column.name) {
+                    if created {
+                        add("ALTER TABLE \(key) ALTER COLUMN \(SQLText.ident(column.name)) SET NOT NULL")
+                    } else {
+                        setNotNull(key, column.name)
+                    }
+                }
+            }
+        }
+    }
+
+    /// A primary key the plan adds (or changes) on the table names the column: it sets NOT NULL itself.
+    func primaryKeyAdded(on table: String, covering column: String) -> Bool {
+        target.constraints.contains { key, constraint in
+            constraint.table == table && constraint.type == "p" && source.constraints[key] != constraint
+                && Self.mentions(constraint.definition, column: column)
+        }
+    }
+}

@@ -37,8 +37,8 @@ struct DiffBuilder {
     var adoptedConstraints: Set<String> = []
     /// Foreign keys whose deferrability alone changes: `ALTER CONSTRAINT`, not dropped and added.
     var alteredForeignKeys: Set<String> = []
-    /// Indexes, constraints and extended statistics dropped and created again with a column they name
-    /// (see `findRebuiltDependents`).
+    /// Indexes, constraints and extended statistics dropped and created again in the transaction, with a
+    /// column they name (see `findRebuiltDependents`) or around an attach (see `findIndexesInTheWay`).
     var rebuiltIndexes: Set<String> = []
     var rebuiltConstraints: Set<String> = []
     var rebuiltStatistics: Set<String> = []
@@ -160,6 +160,7 @@ struct DiffBuilder {
             }
         }
         findRebuiltDependents()
+        findIndexesInTheWay()
         findConcurrentKeys()
         findGoneIndexes()
     }
@@ -209,6 +210,7 @@ struct DiffBuilder {
         createFunctions(needingTables: false)
         createTables()
         alterTables()
+        alterPartitionColumns()
         attachTables()
         moveRowsIntoPartitions()
         changeColumnSettings()

@@ -1,0 +1,11 @@
+CREATE TABLE visits (id bigint, site text NOT NULL, seen date) PARTITION BY LIST (site);
+CREATE TABLE visits_home PARTITION OF visits FOR VALUES IN ('home');
+CREATE TABLE visits_shop PARTITION OF visits FOR VALUES IN ('shop');
+CREATE TABLE "Visits_Blog" PARTITION OF visits FOR VALUES IN ('blog');
+CREATE INDEX visits_seen_idx ON ONLY visits (seen);
+CREATE INDEX visits_home_seen ON visits_home (seen);
+ALTER INDEX visits_seen_idx ATTACH PARTITION visits_home_seen;
+CREATE INDEX visits_shop_seen ON visits_shop (seen);
+ALTER INDEX visits_seen_idx ATTACH PARTITION visits_shop_seen;
+CREATE INDEX "Visits_Blog_Seen" ON "Visits_Blog" (seen);
+ALTER INDEX visits_seen_idx ATTACH PARTITION "Visits_Blog_Seen";
