@@ -51,6 +51,19 @@ extension DiffBuilder {
         }
     }
 
+    /// A foreign key's referenced key or unique index exists only once the concurrent migration has built
+    /// it (going up; coming down the concurrent file runs first).
+    func referencedKeyBuiltLate(_ constraint: ConstraintObject) -> Bool {
+        keyBuiltConcurrently(on: constraint.references ?? "")
+            || (!plansDown && constraint.usesIndex.map(lateIndexes.contains) == true)
+    }
+
+    /// Coming down, the concurrent file runs before the transaction that drops the foreign keys: an index
+    /// one of them rests on is dropped (and built again) in the transaction, after them.
+    func indexHeldByForeignKey(_ key: String) -> Bool {
+        plansDown && source.constraints.values.contains { $0.type == "f" && $0.usesIndex == key }
+    }
+
     mutating func dropIndexes() {
         for (key, index) in source.indexes.sorted(by: { $0.key < $1.key }) where !relationGone(index.table) {
             guard goneIndexes.contains(key) else { continue }
@@ -59,7 +72,9 @@ extension DiffBuilder {
             if let parent = index.parent, goneIndexes.contains(parent) { continue }
             if index.parent != nil && plansDown && partitionLeaves(index.table) { continue }
             // One rebuilt with its column goes in the transaction that rewrites the table anyway.
-            if concurrentIndexes && index.tableKind != "p" && !rebuiltIndexes.contains(key) {
+            if concurrentIndexes && index.tableKind != "p" && !rebuiltIndexes.contains(key)
+                && !indexHeldByForeignKey(key)
+            {
                 add("DROP INDEX CONCURRENTLY IF EXISTS \(key)", transactional: false)
             } else {
                 add("DROP INDEX IF EXISTS \(key)")
@@ -67,7 +82,8 @@ extension DiffBuilder {
         }
     }
 
-    mutating func createConstraints() {
+    /// Primary, unique, exclusion and check constraints; or foreign keys, once the indexes exist.
+    mutating func createConstraints(foreignKeys: Bool) {
         let wanted = target.constraints.sorted { $0.key < $1.key }.filter { key, constraint in
             if adoptedConstraints.contains(key) { return false }
             guard let old = source.constraints[key] else { return true }
@@ -76,8 +92,8 @@ extension DiffBuilder {
                 || rebuiltForeignKeys.contains(key) || createdTables.contains(constraint.table)
                 || rebuiltConstraints.contains(key) || referencesGoneTable(old)
         }
-        for key in alteredForeignKeys.sorted() { alterForeignKeyDeferral(key) }
-        for pass in [["p", "u", "x"], ["c"], ["f"]] {
+        if !foreignKeys { for key in alteredForeignKeys.sorted() { alterForeignKeyDeferral(key) } }
+        for pass in foreignKeys ? [["f"]] : [["p", "u", "x"], ["c"]] {
             for (key, constraint) in wanted where pass.contains(constraint.type) {
                 let prefix = "ALTER TABLE \(constraint.table) ADD CONSTRAINT \(constraint.name)"
                 let existing = !createdTables.contains(constraint.table)
@@ -87,11 +103,8 @@ extension DiffBuilder {
                     // A partitioned table takes no NOT VALID foreign key: checked as it is added.
                     add(
                         "\(prefix) \(constraint.definition)", existing ? [.longLock] : [],
-                        transactional: !keyBuiltConcurrently(on: constraint.references ?? ""))
-                } else if constraint.type == "f", let references = constraint.references,
-                    keyBuiltConcurrently(on: references)
-                {
-                    // The key it references exists only once the concurrent migration has built it.
+                        transactional: !referencedKeyBuiltLate(constraint))
+                } else if constraint.type == "f", referencedKeyBuiltLate(constraint) {
                     add("\(prefix) \(constraint.definition) NOT VALID", transactional: false)
                     add("ALTER TABLE \(constraint.table) VALIDATE CONSTRAINT \(constraint.name)", transactional: false)
                 } else if let index = keyIndexes["\(constraint.table).\(constraint.name)"] {
@@ -141,13 +154,15 @@ extension DiffBuilder {
             let freedByKey = [name, SQLText.split(key).last ?? key].contains { keyName in
                 source.constraints["\(index.table).\(keyName)"].map { ["p", "u"].contains($0.type) } ?? false
             }
-            if concurrentIndexes && !fresh && !freedByKey && index.tableKind != "p"
+            let freedInTransaction = goneIndexes.contains(key) && indexHeldByForeignKey(key)
+            if concurrentIndexes && !fresh && !freedByKey && !freedInTransaction && index.tableKind != "p"
                 && !(plansDown && index.parent != nil) && !rebuiltIndexes.contains(key),
                 let range = index.definition.range(of: " INDEX ")
             {
                 var sql = index.definition
                 sql.replaceSubrange(range, with: " INDEX CONCURRENTLY ")
                 add(sql, [.indexBuild], transactional: false)
+                lateIndexes.insert(key)
                 builtConcurrently = builtConcurrently || index.parent != nil
             } else {
                 add(index.definition, fresh ? [] : [.indexBuild, .longLock])
