@@ -64,6 +64,49 @@ extension DiffBuilder {
         plansDown && source.constraints.values.contains { $0.type == "f" && $0.usesIndex == key }
     }
 
+    /// Whether an index names a column the transaction adds or changes, which the concurrent file, run
+    /// first coming down, does not see yet.
+    func namesColumnAddedHere(_ index: IndexObject) -> Bool {
+        guard let old = source.tables[index.table], let new = target.tables[index.table] else { return false }
+        return new.columns.keys.contains { name in
+            (old.columns[name] == nil || changedColumns.contains("\(index.table)|\(name)"))
+                && Self.mentions(index.definition, column: name)
+        }
+    }
+
+    /// How a source index the plan drops goes, by itself: `CONCURRENTLY`, unless it is partitioned, rebuilt
+    /// with its column (in the transaction that rewrites the table anyway) or held by a foreign key.
+    func dropsConcurrentlyAlone(_ key: String, _ index: IndexObject) -> Bool {
+        concurrentIndexes && index.tableKind != "p" && !rebuiltIndexes.contains(key) && !indexHeldByForeignKey(key)
+    }
+
+    /// And in the transaction when an index of the same name is built there (moved to another table, made
+    /// partitioned): its name must be free by then.
+    func dropsConcurrently(_ key: String, _ index: IndexObject) -> Bool {
+        dropsConcurrentlyAlone(key, index) && (target.indexes[key].map { buildsConcurrently(key, $0) } ?? true)
+    }
+
+    /// Whether a target index the plan makes is built `CONCURRENTLY` (outside the transaction): on an
+    /// existing ordinary table, when nothing the transaction does must come first.
+    func buildsConcurrently(_ key: String, _ index: IndexObject) -> Bool {
+        // A key dropped in this plan frees the index's name only inside the transaction (the
+        // concurrent down file runs before the transactional one): build it there, after the drop.
+        let name = SQLText.split(key).last.map { SQLText.ident($0) } ?? key
+        let freedByKey = [name, SQLText.split(key).last ?? key].contains { keyName in
+            source.constraints["\(index.table).\(keyName)"].map { ["p", "u"].contains($0.type) } ?? false
+        }
+        // Likewise an index of the same name dropped in the transaction, and coming down, one on a column
+        // the transaction adds.
+        let freedInTransaction =
+            (plansDown && goneIndexes.contains(key)
+                && source.indexes[key].map { !dropsConcurrentlyAlone(key, $0) } == true)
+            || (plansDown && namesColumnAddedHere(index))
+        return concurrentIndexes && !relationCreated(index.table) && !freedByKey && !freedInTransaction
+            && index.tableKind != "p" && !index.definition.contains(" ON ONLY ")
+            && !(plansDown && index.parent != nil) && !rebuiltIndexes.contains(key)
+            && index.definition.contains(" INDEX ")
+    }
+
     mutating func dropIndexes() {
         for (key, index) in source.indexes.sorted(by: { $0.key < $1.key }) where !relationGone(index.table) {
             guard goneIndexes.contains(key) else { continue }
@@ -71,10 +114,7 @@ extension DiffBuilder {
             // being detached can go only after the detach (`afterDetaching`).
             if let parent = index.parent, goneIndexes.contains(parent) { continue }
             if index.parent != nil && plansDown && partitionLeaves(index.table) { continue }
-            // One rebuilt with its column goes in the transaction that rewrites the table anyway.
-            if concurrentIndexes && index.tableKind != "p" && !rebuiltIndexes.contains(key)
-                && !indexHeldByForeignKey(key)
-            {
+            if dropsConcurrently(key, index) {
                 add("DROP INDEX CONCURRENTLY IF EXISTS \(key)", transactional: false)
             } else {
                 add("DROP INDEX IF EXISTS \(key)")
@@ -148,17 +188,7 @@ extension DiffBuilder {
                 add(index.definition)
                 continue
             }
-            // A key dropped in this plan frees the index's name only inside the transaction (the
-            // concurrent down file runs before the transactional one): build it there, after the drop.
-            let name = SQLText.split(key).last.map { SQLText.ident($0) } ?? key
-            let freedByKey = [name, SQLText.split(key).last ?? key].contains { keyName in
-                source.constraints["\(index.table).\(keyName)"].map { ["p", "u"].contains($0.type) } ?? false
-            }
-            let freedInTransaction = goneIndexes.contains(key) && indexHeldByForeignKey(key)
-            if concurrentIndexes && !fresh && !freedByKey && !freedInTransaction && index.tableKind != "p"
-                && !(plansDown && index.parent != nil) && !rebuiltIndexes.contains(key),
-                let range = index.definition.range(of: " INDEX ")
-            {
+            if buildsConcurrently(key, index), let range = index.definition.range(of: " INDEX ") {
                 var sql = index.definition
                 sql.replaceSubrange(range, with: " INDEX CONCURRENTLY ")
                 add(sql, [.indexBuild], transactional: false)
