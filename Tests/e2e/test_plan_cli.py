@@ -21,7 +21,7 @@ CATEGORIES = ["identity_add", "identity_alter", "storage_parameters", "replica_i
               "deferrable_constraints", "concurrent_keys", "partitioned_index", "partition_keys",
               "generated_expression", "sequence_ownership", "column_settings", "extended_statistics",
               "function_calls", "function_schema_move", "cluster_on", "publications",
-              "partition_existing_children", "table_rework"]
+              "partition_existing_children", "table_rework", "fk_unique_index", "check_function"]
 PG_DUMP = shutil.which("pg_dump") or "/usr/lib/postgresql/15/bin/pg_dump"
 
 

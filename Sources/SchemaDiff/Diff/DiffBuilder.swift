@@ -207,11 +207,12 @@ struct DiffBuilder {
         dropStatistics()
         dropPublications()
         // After the constraints, indexes and statistics whose expressions may call them.
-        dropFunctions()
+        dropFunctions(needingTables: true)
         detachTables()
         releaseSequences()
         dropTables()
         dropColumns()
+        dropFunctions(needingTables: false)
         createSchemasAndExtensions()
         moveFunctions()
         createCollations()
