@@ -131,6 +131,75 @@ import Testing
         #expect(plan.up.allSatisfy { !$0.hazards.contains(.indexBuild) })
     }
 
+    /// A foreign key resting on a unique index (not a constraint) comes after that index: in the transaction
+    /// when the index is built there, after the concurrent build (or the attachment of a partitioned
+    /// index's partitions) when it is built outside. One whose index is rebuilt is dropped before and added
+    /// after it; coming down, an index a foreign key holds is dropped in the transaction, after the key.
+    @Test func aForeignKeyFollowsTheUniqueIndexItRestsOn() throws {
+        let a = try MigraFixtures.fixture("own/fk_unique_index", "a")
+        let b = try MigraFixtures.fixture("own/fk_unique_index", "b")
+        let live = try TestDatabase("proof_fk_unique_index", script: a)
+        defer { live.drop() }
+        let plan = try SchemaDiff.plan(liveURL: live.url, targetSQL: b, allowDestructive: true)
+        #expect(plan.proof.passed, "\(plan.proof)")
+        func position(_ statements: [MigrationStatement], _ part: String) -> Int {
+            statements.firstIndex { $0.sql.contains(part) } ?? -1
+        }
+        let orders: [(statements: [MigrationStatement], parts: [String])] = [
+            (plan.upNonTransactional, ["INDEX CONCURRENTLY accounts_email_idx", "ADD CONSTRAINT invoices_email_fk"]),
+            (
+                plan.upNonTransactional,
+                [
+                    "DROP INDEX CONCURRENTLY IF EXISTS public.accounts_handle_idx",
+                    "INDEX CONCURRENTLY accounts_handle_idx",
+                    "ADD CONSTRAINT invoices_handle_fk",
+                ]
+            ),
+            (plan.upNonTransactional, ["ATTACH PARTITION public.journal_1", "ADD CONSTRAINT audits_line_fk"]),
+            (plan.upTransactional, ["INDEX currencies_code_idx", "ADD CONSTRAINT invoices_currency_fk"]),
+            (
+                plan.upTransactional,
+                [
+                    "DROP CONSTRAINT sheet_refs_code_fk", "DROP INDEX IF EXISTS public.shared_code_idx",
+                    "INDEX shared_code_idx ON ONLY",
+                ]
+            ),
+            (plan.upNonTransactional, ["ATTACH PARTITION public.sheets_1", "ADD CONSTRAINT sheet_refs_code_fk"]),
+            (plan.upTransactional, ["DETACH PARTITION public.ledger_side", "DROP TABLE public.ledger_side"]),
+            (
+                plan.downTransactional,
+                ["DROP CONSTRAINT invoices_email_fk", "DROP INDEX IF EXISTS public.accounts_email_idx"]
+            ),
+        ]
+        for (statements, parts) in orders {
+            let found = parts.map { position(statements, $0) }
+            #expect(found == found.sorted() && !found.contains(-1), "\(parts)\n\(Self.render(plan.up + plan.down))")
+        }
+        #expect(plan.upTransactional.contains { $0.sql.contains("DROP CONSTRAINT invoices_handle_fk") })
+    }
+
+    /// A check constraint calling a routine: the routine is created before the constraint and dropped after
+    /// it (and after a dropped table whose check calls it).
+    @Test func aRoutineOutlivesTheChecksThatCallIt() throws {
+        let a = try MigraFixtures.fixture("own/check_function", "a")
+        let b = try MigraFixtures.fixture("own/check_function", "b")
+        let live = try TestDatabase("proof_check_function", script: a)
+        defer { live.drop() }
+        let plan = try SchemaDiff.plan(liveURL: live.url, targetSQL: b, allowDestructive: true)
+        #expect(plan.proof.passed, "\(plan.proof)")
+        let up = plan.up.map(\.sql)
+        let down = plan.down.map(\.sql)
+        let dropCheck = up.firstIndex { $0.contains("DROP CONSTRAINT pairs_size_even") } ?? -1
+        let dropRoutine = up.firstIndex { $0.hasPrefix("DROP FUNCTION public.is_even") } ?? -1
+        let createRoutine = up.firstIndex { $0.contains("FUNCTION public.area(") } ?? -1
+        let addCheck = up.firstIndex { $0.contains("ADD CONSTRAINT slots_area_bounded") } ?? -1
+        #expect(0 <= dropCheck && dropCheck < dropRoutine, "\(Self.render(plan.up))")
+        #expect(0 <= createRoutine && createRoutine < addCheck, "\(Self.render(plan.up))")
+        let dropTable = down.firstIndex { $0 == "DROP TABLE public.tiles" } ?? -1
+        let dropArea = down.firstIndex { $0.hasPrefix("DROP FUNCTION public.area") } ?? -1
+        #expect(0 <= dropTable && dropTable < dropArea, "\(Self.render(plan.down))")
+    }
+
     /// A key added to (or changed on) an existing table: its unique index is built concurrently, after the
     /// transaction, then taken over; foreign keys to it follow there. Down adds keys in its transaction.
     @Test func aKeyOnAnExistingTableIsBuiltConcurrentlyThenTakenOver() throws {

@@ -285,7 +285,9 @@ enum Queries {
         SELECT format('%I.%I', n.nspname, c.relname) AS "table", quote_ident(k.conname) AS name,
                k.contype::text AS type, pg_get_constraintdef(k.oid) AS definition,
                CASE WHEN k.contype = 'f' THEN format('%I.%I', fn.nspname, fc.relname) END AS "references",
-               obj_description(k.oid, 'pg_constraint') AS comment
+               obj_description(k.oid, 'pg_constraint') AS comment,
+               CASE WHEN k.contype = 'f' THEN (SELECT format('%I.%I', xn.nspname, x.relname) FROM pg_class x
+                    JOIN pg_namespace xn ON xn.oid = x.relnamespace WHERE x.oid = k.conindid) END AS "usesIndex"
         FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         LEFT JOIN pg_class fc ON fc.oid = k.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
         WHERE c.relkind IN ('r', 'p') AND k.contype IN ('p', 'u', 'c', 'x', 'f') AND k.conislocal

@@ -192,6 +192,14 @@ public struct ConstraintObject: Codable, Equatable, Sendable {
     /// The referenced table of a foreign key.
     public var references: String?
     public var comment: String?
+    /// The unique index of the referenced table a foreign key rests on (`pg_constraint.conindid`): it must
+    /// exist before the key is added and outlive it. Not part of equality: the server picks it.
+    public var usesIndex: String? = nil
+
+    public static func == (lhs: ConstraintObject, rhs: ConstraintObject) -> Bool {
+        lhs.table == rhs.table && lhs.name == rhs.name && lhs.type == rhs.type && lhs.definition == rhs.definition
+            && lhs.references == rhs.references && lhs.comment == rhs.comment
+    }
 }
 
 public struct IndexObject: Codable, Equatable, Sendable {
@@ -285,7 +293,7 @@ extension SchemaModel {
     }
 
     private static func compare(_ left: Any?, _ right: Any?, path: String, into lines: inout [String]) {
-        if path.hasSuffix(".position") { return }
+        if path.hasSuffix(".position") || path.hasSuffix(".usesIndex") { return }
         switch (left, right) {
         case (let l as [String: Any], let r as [String: Any]):
             for key in Set(l.keys).union(r.keys).sorted() {

@@ -51,6 +51,62 @@ extension DiffBuilder {
         }
     }
 
+    /// A foreign key's referenced key or unique index exists only once the concurrent migration has built
+    /// it (going up; coming down the concurrent file runs first).
+    func referencedKeyBuiltLate(_ constraint: ConstraintObject) -> Bool {
+        keyBuiltConcurrently(on: constraint.references ?? "")
+            || (!plansDown && constraint.usesIndex.map(lateIndexes.contains) == true)
+    }
+
+    /// Coming down, the concurrent file runs before the transaction that drops the foreign keys: an index
+    /// one of them rests on is dropped (and built again) in the transaction, after them.
+    func indexHeldByForeignKey(_ key: String) -> Bool {
+        plansDown && source.constraints.values.contains { $0.type == "f" && $0.usesIndex == key }
+    }
+
+    /// Whether an index names a column the transaction adds or changes, which the concurrent file, run
+    /// first coming down, does not see yet.
+    func namesColumnAddedHere(_ index: IndexObject) -> Bool {
+        guard let old = source.tables[index.table], let new = target.tables[index.table] else { return false }
+        return new.columns.keys.contains { name in
+            (old.columns[name] == nil || changedColumns.contains("\(index.table)|\(name)"))
+                && Self.mentions(index.definition, column: name)
+        }
+    }
+
+    /// How a source index the plan drops goes, by itself: `CONCURRENTLY`, unless it is partitioned, rebuilt
+    /// with its column (in the transaction that rewrites the table anyway) or held by a foreign key.
+    func dropsConcurrentlyAlone(_ key: String, _ index: IndexObject) -> Bool {
+        concurrentIndexes && index.tableKind != "p" && !rebuiltIndexes.contains(key) && !indexHeldByForeignKey(key)
+    }
+
+    /// And in the transaction when an index of the same name is built there (moved to another table, made
+    /// partitioned): its name must be free by then.
+    func dropsConcurrently(_ key: String, _ index: IndexObject) -> Bool {
+        dropsConcurrentlyAlone(key, index) && (target.indexes[key].map { buildsConcurrently(key, $0) } ?? true)
+    }
+
+    /// Whether a target index the plan makes is built `CONCURRENTLY` (outside the transaction): on an
+    /// existing ordinary table, when nothing the transaction does must come first.
+    func buildsConcurrently(_ key: String, _ index: IndexObject) -> Bool {
+        // A key dropped in this plan frees the index's name only inside the transaction (the
+        // concurrent down file runs before the transactional one): build it there, after the drop.
+        let name = SQLText.split(key).last.map { SQLText.ident($0) } ?? key
+        let freedByKey = [name, SQLText.split(key).last ?? key].contains { keyName in
+            source.constraints["\(index.table).\(keyName)"].map { ["p", "u"].contains($0.type) } ?? false
+        }
+        // Likewise an index of the same name dropped in the transaction, and coming down, one on a column
+        // the transaction adds.
+        let freedInTransaction =
+            (plansDown && goneIndexes.contains(key)
+                && source.indexes[key].map { !dropsConcurrentlyAlone(key, $0) } == true)
+            || (plansDown && namesColumnAddedHere(index))
+        return concurrentIndexes && !relationCreated(index.table) && !freedByKey && !freedInTransaction
+            && index.tableKind != "p" && !index.definition.contains(" ON ONLY ")
+            && !(plansDown && (index.parent != nil || goesWithItsParent(key))) && !rebuiltIndexes.contains(key)
+            && index.definition.contains(" INDEX ")
+    }
+
     mutating func dropIndexes() {
         for (key, index) in source.indexes.sorted(by: { $0.key < $1.key }) where !relationGone(index.table) {
             guard goneIndexes.contains(key) else { continue }
@@ -58,8 +114,7 @@ extension DiffBuilder {
             // being detached can go only after the detach (`afterDetaching`).
             if let parent = index.parent, goneIndexes.contains(parent) { continue }
             if index.parent != nil && plansDown && partitionLeaves(index.table) { continue }
-            // One rebuilt with its column goes in the transaction that rewrites the table anyway.
-            if concurrentIndexes && index.tableKind != "p" && !rebuiltIndexes.contains(key) {
+            if dropsConcurrently(key, index) {
                 add("DROP INDEX CONCURRENTLY IF EXISTS \(key)", transactional: false)
             } else {
                 add("DROP INDEX IF EXISTS \(key)")
@@ -67,7 +122,8 @@ extension DiffBuilder {
         }
     }
 
-    mutating func createConstraints() {
+    /// Primary, unique, exclusion and check constraints; or foreign keys, once the indexes exist.
+    mutating func createConstraints(foreignKeys: Bool) {
         let wanted = target.constraints.sorted { $0.key < $1.key }.filter { key, constraint in
             if adoptedConstraints.contains(key) { return false }
             guard let old = source.constraints[key] else { return true }
@@ -76,8 +132,8 @@ extension DiffBuilder {
                 || rebuiltForeignKeys.contains(key) || createdTables.contains(constraint.table)
                 || rebuiltConstraints.contains(key) || referencesGoneTable(old)
         }
-        for key in alteredForeignKeys.sorted() { alterForeignKeyDeferral(key) }
-        for pass in [["p", "u", "x"], ["c"], ["f"]] {
+        if !foreignKeys { for key in alteredForeignKeys.sorted() { alterForeignKeyDeferral(key) } }
+        for pass in foreignKeys ? [["f"]] : [["p", "u", "x"], ["c"]] {
             for (key, constraint) in wanted where pass.contains(constraint.type) {
                 let prefix = "ALTER TABLE \(constraint.table) ADD CONSTRAINT \(constraint.name)"
                 let existing = !createdTables.contains(constraint.table)
@@ -87,11 +143,8 @@ extension DiffBuilder {
                     // A partitioned table takes no NOT VALID foreign key: checked as it is added.
                     add(
                         "\(prefix) \(constraint.definition)", existing ? [.longLock] : [],
-                        transactional: !keyBuiltConcurrently(on: constraint.references ?? ""))
-                } else if constraint.type == "f", let references = constraint.references,
-                    keyBuiltConcurrently(on: references)
-                {
-                    // The key it references exists only once the concurrent migration has built it.
+                        transactional: !referencedKeyBuiltLate(constraint))
+                } else if constraint.type == "f", referencedKeyBuiltLate(constraint) {
                     add("\(prefix) \(constraint.definition) NOT VALID", transactional: false)
                     add("ALTER TABLE \(constraint.table) VALIDATE CONSTRAINT \(constraint.name)", transactional: false)
                 } else if let index = keyIndexes["\(constraint.table).\(constraint.name)"] {
@@ -137,37 +190,17 @@ extension DiffBuilder {
                 add(index.definition)
                 continue
             }
-            // A key dropped in this plan frees the index's name only inside the transaction (the
-            // concurrent down file runs before the transactional one): build it there, after the drop.
-            let name = SQLText.split(key).last.map { SQLText.ident($0) } ?? key
-            let freedByKey = [name, SQLText.split(key).last ?? key].contains { keyName in
-                source.constraints["\(index.table).\(keyName)"].map { ["p", "u"].contains($0.type) } ?? false
-            }
-            if concurrentIndexes && !fresh && !freedByKey && index.tableKind != "p"
-                && !(plansDown && (index.parent != nil || readsAddedColumn(index) || goesWithItsParent(key)))
-                && !rebuiltIndexes.contains(key),
-                let range = index.definition.range(of: " INDEX ")
-            {
+            if buildsConcurrently(key, index), let range = index.definition.range(of: " INDEX ") {
                 var sql = index.definition
                 sql.replaceSubrange(range, with: " INDEX CONCURRENTLY ")
                 add(sql, [.indexBuild], transactional: false)
+                lateIndexes.insert(key)
                 builtConcurrently = builtConcurrently || index.parent != nil
             } else {
                 add(index.definition, fresh ? [] : [.indexBuild, .longLock])
             }
         }
         attachPartitionIndexes(attached, concurrently: builtConcurrently)
-    }
-
-    /// The index names a column this plan adds (or drops and adds again). In a down it is built in the
-    /// transaction, after the column: the concurrent down file runs before the transactional one.
-    func readsAddedColumn(_ index: IndexObject) -> Bool {
-        guard let old = source.tables[index.table], let new = target.tables[index.table] else { return false }
-        return new.columns.values.contains { column in
-            let before = old.columns[column.name]
-            return (before == nil || before.map { Self.needsRecreate($0, column) } == true)
-                && Self.mentions(index.definition, column: column.name)
-        }
     }
 
     /// The source's index of that name is dropped with its partitioned index, in the transaction.

@@ -91,7 +91,15 @@ extension DiffBuilder {
             if let old, !["p", "u"].contains(old.type) || ConcurrentKey(old, swapsOld: false) == nil { continue }
             // A primary key whose column becomes nullable goes first: `DROP NOT NULL` fails while it is there.
             if let old, old.type == "p", primaryKeyColumnTurnsNullable(old) { continue }
-            if let plan = ConcurrentKey(constraint, swapsOld: old != nil) { concurrentKeys[key] = plan }
+            // An old key on a column that is dropped or changed goes in the transaction (with its column, or
+            // before it): there is nothing left to swap.
+            let oldGoes =
+                old.map { old in
+                    source.tables[old.table]?.columns.keys.contains {
+                        changedColumns.contains("\(old.table)|\($0)") && Self.mentions(old.definition, column: $0)
+                    } ?? false
+                } ?? false
+            if let plan = ConcurrentKey(constraint, swapsOld: old != nil && !oldGoes) { concurrentKeys[key] = plan }
         }
     }
 

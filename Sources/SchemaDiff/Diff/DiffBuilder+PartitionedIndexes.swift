@@ -121,6 +121,7 @@ extension DiffBuilder {
         for key in ordered {
             guard let parent = target.indexes[key]?.parent else { continue }
             add("ALTER INDEX \(parent) ATTACH PARTITION \(key)", transactional: !concurrently)
+            if concurrently { lateIndexes.insert(parent) }
         }
     }
 }

@@ -53,11 +53,17 @@ extension DiffBuilder {
         replacedEarly.subtract(droppedFunctions)
     }
 
-    mutating func dropFunctions() {
-        for key in Self.functionOrder(replacedEarly, target.functions) {
-            add(SQLText.trimmed(target.functions[key]!.definition))
+    /// Routines that read a table (or call one that does) go before the tables, the others after the
+    /// tables and columns, whose checks and defaults may call them.
+    mutating func dropFunctions(needingTables: Bool) {
+        if needingTables {
+            for key in Self.functionOrder(replacedEarly, target.functions) {
+                add(SQLText.trimmed(target.functions[key]!.definition))
+            }
         }
-        for key in Self.functionOrder(droppedFunctions, source.functions).reversed() {
+        let early = Self.needingTables(source.functions)
+        for key in Self.functionOrder(droppedFunctions, source.functions).reversed()
+        where early.contains(key) == needingTables {
             let function = source.functions[key]!
             add("DROP \(function.kind == "p" ? "PROCEDURE" : "FUNCTION") \(key)")
         }

@@ -30,10 +30,28 @@ extension DiffBuilder {
                 // Its partitions are detached and kept; a partitioned table holds no rows of its own.
                 add("DROP TABLE \(key)")
             } else {
+                // A partition of a kept table some foreign key references holds that key's per-partition
+                // entries, which only a detach removes (the server refuses the drop).
+                if let parent = source.tables[key]?.parents.first, source.tables[key]?.isPartition == true,
+                    !goneTables.contains(parent), partitionTreeReferenced(parent)
+                {
+                    add("ALTER TABLE \(parent) DETACH PARTITION \(key)", [.longLock], destructive: true)
+                }
                 // A partition or child goes with its parent only when the parent drop cascades; drop it first.
                 add("DROP TABLE \(key)", [.dataLoss], destructive: true)
             }
         }
+    }
+
+    /// Whether a foreign key of the source references this table or a partitioned table above it.
+    func partitionTreeReferenced(_ key: String) -> Bool {
+        var current: String? = key
+        var seen: Set<String> = []
+        while let table = current, seen.insert(table).inserted {
+            if source.constraints.values.contains(where: { $0.type == "f" && $0.references == table }) { return true }
+            current = source.tables[table]?.isPartition == true ? source.tables[table]?.parents.first : nil
+        }
+        return false
     }
 
     mutating func dropColumns() {

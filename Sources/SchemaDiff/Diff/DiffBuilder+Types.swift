@@ -179,16 +179,29 @@ extension DiffBuilder {
     }
 
     /// `OWNED BY NONE` before a column that owns a sequence the target keeps is dropped or changes.
+    /// The table key of an `OWNED BY` column (`"schema"."table"."column"`).
+    func ownerTable(_ ownedBy: String) -> String {
+        let parts = SQLText.split(ownedBy)
+        let table = "\(SQLText.ident(parts.first ?? "")).\(SQLText.ident(parts.dropFirst().first ?? ""))"
+        return source.tables.keys.first { SQLText.split($0) == Array(parts.prefix(2)) } ?? table
+    }
+
+    /// A kept sequence is released before its owner changes, or before its owning table is dropped and made
+    /// again (which would drop the sequence along), and owned again afterwards.
     mutating func releaseSequences() {
         for (key, old) in source.sequences.sorted(by: { $0.key < $1.key }) {
-            guard let owner = old.ownedBy, let new = target.sequences[key], new.ownedBy != owner else { continue }
+            guard let owner = old.ownedBy, let new = target.sequences[key],
+                new.ownedBy != owner || goneTables.contains(ownerTable(owner))
+            else { continue }
             add("ALTER SEQUENCE \(key) OWNED BY NONE")
         }
     }
 
     mutating func ownSequences() {
         for (key, new) in target.sequences.sorted(by: { $0.key < $1.key }) {
-            guard let owner = new.ownedBy, source.sequences[key]?.ownedBy != owner else { continue }
+            guard let owner = new.ownedBy,
+                source.sequences[key]?.ownedBy != owner || goneTables.contains(ownerTable(owner))
+            else { continue }
             add("ALTER SEQUENCE \(key) OWNED BY \(owner)")
         }
     }

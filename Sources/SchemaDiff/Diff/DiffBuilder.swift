@@ -47,6 +47,9 @@ struct DiffBuilder {
     var replacedEarly: Set<String> = []
     /// Routines that only change schema (the source is given with them moved already).
     var functionMoves: [FunctionMove] = []
+    /// Target indexes usable only after the transaction going up (built concurrently, or partitioned ones
+    /// whose partitions' indexes are attached there): foreign keys resting on them follow them there.
+    var lateIndexes: Set<String> = []
 
     init(source: SchemaModel, target: SchemaModel, concurrentIndexes: Bool) {
         self.source = source
@@ -163,6 +166,15 @@ struct DiffBuilder {
         findIndexesInTheWay()
         findConcurrentKeys()
         findGoneIndexes()
+        // A foreign key rests on a unique index of the table it references: one dropped or built again takes
+        // the key along (dropped before it, added after it).
+        for (key, constraint) in source.constraints where constraint.type == "f" {
+            guard let index = constraint.usesIndex, goneIndexes.contains(index), target.constraints[key] != nil,
+                !goneTables.contains(constraint.table)
+            else { continue }
+            rebuiltForeignKeys.insert(key)
+            alteredForeignKeys.remove(key)
+        }
     }
 
     static func needsRecreate(_ old: ColumnObject, _ new: ColumnObject) -> Bool {
@@ -192,15 +204,17 @@ struct DiffBuilder {
         dropPolicies()
         dropTriggers()
         dropViews()
-        dropFunctions()
         dropConstraints()
         dropIndexes()
         dropStatistics()
         dropPublications()
+        // After the constraints, indexes and statistics whose expressions may call them.
+        dropFunctions(needingTables: true)
         detachTables()
         releaseSequences()
         dropTables()
         dropColumns()
+        dropFunctions(needingTables: false)
         createSchemasAndExtensions()
         moveFunctions()
         createCollations()
@@ -216,8 +230,10 @@ struct DiffBuilder {
         changeColumnSettings()
         ownSequences()
         dropLeftovers()
-        createConstraints()
+        createConstraints(foreignKeys: false)
         createIndexes(onViews: false)
+        // After the indexes: a foreign key may rest on a unique index (not a constraint) of the table it references.
+        createConstraints(foreignKeys: true)
         changeReplicaIdentity()
         changeClustering()
         createPublications()

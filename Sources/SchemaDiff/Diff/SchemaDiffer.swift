@@ -3,12 +3,13 @@ import Foundation
 /// Computes the statements that take one `SchemaModel` to another.
 ///
 /// Order (drops before creates, dependents dropped before what they depend on, created after it):
-/// policies, triggers, views (dependents first), functions, foreign keys, other constraints, detached
-/// partitions, tables (children first), columns; then schemas, extensions, collations, enums (new values,
+/// policies, triggers, views (dependents first), foreign keys, other constraints, indexes, functions that
+/// read tables, detached partitions, tables (children first), columns, other functions; then schemas,
+/// extensions, collations, enums (new values,
 /// or the rename/create/convert/drop swap when values go away or move), domains (base first), sequences, functions that need no
 /// table, tables (parents first), column changes, attachments, sequence ownership, leftover drops of
-/// sequences, domains, enums, collations, extensions and schemas, constraints (primary and unique before foreign
-/// keys), indexes, functions over row types, views (dependencies first) and their indexes, triggers,
+/// sequences, domains, enums, collations, extensions and schemas, constraints (primary, unique, checks),
+/// indexes, foreign keys (after the unique indexes they may rest on), functions over row types, views (dependencies first) and their indexes, triggers,
 /// policies, privileges, comments.
 ///
 /// Lock-aware choices: indexes on tables that already exist are built and dropped `CONCURRENTLY`
