@@ -17,7 +17,8 @@ import Testing
         "drop_primary_key", "type_cast_using", "unique_using_index", "index_definition", "deferrable_constraints",
         "concurrent_keys", "partitioned_index", "partition_keys", "generated_expression", "sequence_ownership",
         "column_settings", "extended_statistics", "function_calls", "function_schema_move", "cluster_on",
-        "publications", "partition_existing_children", "table_rework", "policy_comments",
+        "publications", "partition_existing_children", "table_rework", "policy_comments", "composite_types",
+        "domain_functions",
     ]
 
     /// Changes the model does not read. The plan may be proven only if the result really is the target.

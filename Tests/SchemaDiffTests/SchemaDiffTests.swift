@@ -94,7 +94,7 @@ import Testing
     }
 
     @Test func theCatalogIsReadWithAFixedNumberOfQueries() {
-        #expect(SchemaModel.catalogQueryCount == 16)
+        #expect(SchemaModel.catalogQueryCount == 17)
     }
 
     @Test func shadowURLsKeepEverythingButTheDatabase() {

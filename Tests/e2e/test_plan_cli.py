@@ -21,7 +21,8 @@ CATEGORIES = ["identity_add", "identity_alter", "storage_parameters", "replica_i
               "deferrable_constraints", "concurrent_keys", "partitioned_index", "partition_keys",
               "generated_expression", "sequence_ownership", "column_settings", "extended_statistics",
               "function_calls", "function_schema_move", "cluster_on", "publications",
-              "partition_existing_children", "table_rework", "policy_comments"]
+              "partition_existing_children", "table_rework", "policy_comments", "composite_types",
+              "domain_functions"]
 PG_DUMP = shutil.which("pg_dump") or "/usr/lib/postgresql/15/bin/pg_dump"
 
 
