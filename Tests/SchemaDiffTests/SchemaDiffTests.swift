@@ -94,7 +94,7 @@ import Testing
     }
 
     @Test func theCatalogIsReadWithAFixedNumberOfQueries() {
-        #expect(SchemaModel.catalogQueryCount == 17)
+        #expect(SchemaModel.catalogQueryCount == 18)
     }
 
     @Test func shadowURLsKeepEverythingButTheDatabase() {

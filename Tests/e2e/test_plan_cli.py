@@ -23,7 +23,8 @@ CATEGORIES = ["identity_add", "identity_alter", "storage_parameters", "replica_i
               "function_calls", "function_schema_move", "cluster_on", "publications",
               "partition_existing_children", "table_rework", "policy_comments", "view_options", "default_privileges",
               "partition_row_security", "enum_label_used", "readded_column_index", "partition_local_keys",
-              "partition_index_attach", "partition_attach_index_apart", "fk_unique_index", "check_function"]
+              "partition_index_attach", "partition_attach_index_apart", "fk_unique_index", "check_function",
+              "composite_types", "domain_functions"]
 PG_DUMP = shutil.which("pg_dump") or "/usr/lib/postgresql/15/bin/pg_dump"
 
 

@@ -34,7 +34,11 @@ extension SchemaModel {
         for item in try rows(Queries.extensions, as: ExtensionObject.self) { model.extensions[item.name] = item }
         for item in try rows(Queries.collations, as: CollationObject.self) { model.collations[item.name] = item }
         for item in try rows(Queries.enums, as: EnumObject.self) { model.enums[item.name] = item }
-        for item in try rows(Queries.domains, as: DomainObject.self) { model.domains[item.name] = item }
+        for var item in try rows(Queries.domains, as: DomainObject.self) {
+            item.dependsOnFunctions = item.dependsOnFunctions?.sorted()
+            model.domains[item.name] = item
+        }
+        for item in try rows(Queries.composites, as: CompositeTypeObject.self) { model.composites[item.name] = item }
         for item in try rows(Queries.sequences, as: SequenceObject.self) { model.sequences[item.name] = item }
         for row in try rows(Queries.tables, as: TableRow.self) {
             var columns: [String: ColumnObject] = [:]
@@ -66,8 +70,8 @@ extension SchemaModel {
             model.functions[row.signature] = FunctionObject(
                 signature: row.signature, kind: row.kind, definition: row.definition, result: row.result,
                 dependsOnRelations: (row.dependsOnRelations ?? []).sorted(),
-                dependsOnFunctions: row.dependsOnFunctions?.sorted(), privileges: (row.privileges ?? []).sorted(),
-                comment: row.comment)
+                dependsOnFunctions: row.dependsOnFunctions?.sorted(), dependsOnTypes: row.dependsOnTypes?.sorted(),
+                privileges: (row.privileges ?? []).sorted(), comment: row.comment)
         }
         for item in try rows(Queries.triggers, as: TriggerObject.self) {
             model.triggers["\(item.table).\(item.name)"] = item
@@ -124,6 +128,7 @@ extension SchemaModel {
         var result: String?
         var dependsOnRelations: [String]?
         var dependsOnFunctions: [String]?
+        var dependsOnTypes: [String]?
         var privileges: [String]?
         var comment: String?
     }
@@ -205,6 +210,12 @@ enum Queries {
                coalesce((SELECT json_object_agg(quote_ident(k.conname), pg_get_constraintdef(k.oid))
                          FROM pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c'), '{}'::json)
                    AS constraints,
+               (SELECT json_agg(DISTINCT format('%I.%I(%s)', fn.nspname, f.proname,
+                                                pg_get_function_identity_arguments(f.oid)))
+                FROM pg_constraint k JOIN pg_depend d ON d.classid = 'pg_constraint'::regclass AND d.objid = k.oid
+                JOIN pg_proc f ON f.oid = d.refobjid JOIN pg_namespace fn ON fn.oid = f.pronamespace
+                WHERE k.contypid = t.oid AND d.refclassid = 'pg_proc'::regclass
+                  AND fn.nspname NOT IN ('pg_catalog', 'information_schema')) AS "dependsOnFunctions",
                obj_description(t.oid, 'pg_type') AS comment
         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type bt ON bt.oid = t.typbasetype
         LEFT JOIN pg_collation co ON co.oid = t.typcollation LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
@@ -359,8 +370,14 @@ enum Queries {
                 FROM pg_depend d JOIN pg_class rc ON rc.oid = CASE d.refclassid WHEN 'pg_class'::regclass THEN d.refobjid
                      ELSE (SELECT t.typrelid FROM pg_type t WHERE t.oid = d.refobjid) END
                 JOIN pg_namespace rn ON rn.oid = rc.relnamespace
-                WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+                WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND rc.relkind <> 'c'
                   AND d.refclassid IN ('pg_type'::regclass, 'pg_class'::regclass)) AS "dependsOnRelations",
+               (SELECT json_agg(DISTINCT format('%I.%I', tn.nspname, tt.typname))
+                FROM pg_depend d JOIN pg_type dt ON dt.oid = d.refobjid
+                JOIN pg_type tt ON tt.oid = CASE WHEN dt.typelem <> 0 AND dt.typlen = -1 THEN dt.typelem ELSE dt.oid END
+                JOIN pg_namespace tn ON tn.oid = tt.typnamespace LEFT JOIN pg_class tc ON tc.oid = tt.typrelid
+                WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.refclassid = 'pg_type'::regclass
+                  AND (tt.typtype IN ('d', 'e') OR tc.relkind = 'c')) AS "dependsOnTypes",
                (SELECT json_agg(DISTINCT format('%I.%I(%s)', fn.nspname, f.proname,
                                                 pg_get_function_identity_arguments(f.oid)))
                 FROM pg_depend d JOIN pg_proc f ON f.oid = d.refobjid JOIN pg_namespace fn ON fn.oid = f.pronamespace
@@ -401,7 +418,8 @@ enum Queries {
         """)
 
     static let all = [
-        schemas, extensions, collations, enums, domains, sequences, tables, constraints, indexes, views, functions,
+        schemas, extensions, collations, enums, domains, composites, sequences, tables, constraints, indexes, views,
+        functions,
         triggers,
         policies, statistics, publications, casts, defaultPrivileges,
     ]

@@ -11,6 +11,8 @@ public struct SchemaModel: Codable, Equatable, Sendable {
     public var collations: [String: CollationObject] = [:]
     public var enums: [String: EnumObject] = [:]
     public var domains: [String: DomainObject] = [:]
+    /// Composite types (`CREATE TYPE ... AS (...)`), by quoted qualified name.
+    public var composites: [String: CompositeTypeObject] = [:]
     public var sequences: [String: SequenceObject] = [:]
     public var tables: [String: TableObject] = [:]
     public var constraints: [String: ConstraintObject] = [:]
@@ -76,6 +78,9 @@ public struct DomainObject: Codable, Equatable, Sendable {
     public var collation: String?
     /// Check constraints: quoted name -> `pg_get_constraintdef`.
     public var constraints: [String: String]
+    /// The routines its checks call (`"schema"."name"(arguments)`, sorted); nil when none. They must exist
+    /// before the check is added and outlive it.
+    public var dependsOnFunctions: [String]?
     public var comment: String?
 }
 
@@ -245,6 +250,9 @@ public struct FunctionObject: Codable, Equatable, Sendable {
     /// Functions a SQL-standard body (`BEGIN ATOMIC`) calls, as `pg_depend` records them (string bodies
     /// of plpgsql or `AS $$...$$` sql functions are not recorded: see `SET check_function_bodies`).
     public var dependsOnFunctions: [String]?
+    /// Domains, composite types and enums the signature (or a SQL-standard body) uses, arrays of them
+    /// included, sorted; nil when none. A routine goes and comes back with a type that is recreated.
+    public var dependsOnTypes: [String]?
     /// Grants beyond the owner's, including the default `PUBLIC EXECUTE`.
     public var privileges: [String]
     public var comment: String?

@@ -62,7 +62,10 @@ extension DiffBuilder {
             }
         }
         let early = Self.needingTables(source.functions)
-        for key in Self.functionOrder(droppedFunctions, source.functions).reversed()
+        // A domain check pins the routines it calls: those the target drops go after the domains.
+        let calledByDomains = Set(source.domains.values.flatMap { $0.dependsOnFunctions ?? [] })
+        lateDroppedFunctions = droppedFunctions.filter { target.functions[$0] == nil && calledByDomains.contains($0) }
+        for key in Self.functionOrder(droppedFunctions.subtracting(lateDroppedFunctions), source.functions).reversed()
         where early.contains(key) == needingTables {
             let function = source.functions[key]!
             add("DROP \(function.kind == "p" ? "PROCEDURE" : "FUNCTION") \(key)")
@@ -76,7 +79,7 @@ extension DiffBuilder {
     mutating func createFunctions(needingTables: Bool) {
         let late = Self.needingTables(target.functions)
         for key in Self.functionOrder(Set(target.functions.keys), target.functions)
-        where late.contains(key) == needingTables {
+        where late.contains(key) == needingTables && !earlyFunctions.contains(key) {
             let new = target.functions[key]!
             if let old = source.functions[key], old.definition == new.definition || replacedEarly.contains(key),
                 !droppedFunctions.contains(key)

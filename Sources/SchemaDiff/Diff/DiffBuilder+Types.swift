@@ -122,6 +122,9 @@ extension DiffBuilder {
         for key in Self.domainOrder(Set(target.domains.keys), target.domains) {
             let new = target.domains[key]!
             let constraints = new.constraints.sorted { $0.key < $1.key }
+            if source.domains[key]?.constraints != new.constraints || recreatedDomains.contains(key) {
+                createFunctionsCalled(by: new)
+            }
             guard let old = source.domains[key], !recreatedDomains.contains(key) else {
                 if recreatedDomains.contains(key) { add("DROP DOMAIN \(key)", [.dataLoss], destructive: true) }
                 var sql = "CREATE DOMAIN \(key) AS \(new.baseType)"
@@ -156,6 +159,22 @@ extension DiffBuilder {
                     add("ALTER DOMAIN \(key) VALIDATE CONSTRAINT \(name)")
                 }
             }
+        }
+    }
+
+    /// The routines a domain's checks call, created (or replaced) before the domain or its new checks;
+    /// `createFunctions` then leaves them out.
+    mutating func createFunctionsCalled(by domain: DomainObject) {
+        for key in Self.functionOrder(Set(domain.dependsOnFunctions ?? []), target.functions)
+        where !earlyFunctions.contains(key) {
+            guard let new = target.functions[key] else { continue }
+            if let old = source.functions[key], old.definition == new.definition || replacedEarly.contains(key),
+                !droppedFunctions.contains(key)
+            {
+                continue
+            }
+            earlyFunctions.insert(key)
+            add(SQLText.trimmed(new.definition))
         }
     }
 
@@ -222,9 +241,13 @@ extension DiffBuilder {
             }
             add("DROP SEQUENCE \(key)")
         }
+        dropGoneComposites()
         for key in Self.domainOrder(Set(source.domains.keys), source.domains).reversed()
         where target.domains[key] == nil {
             add("DROP DOMAIN \(key)", [.dataLoss], destructive: true)
+        }
+        for key in Self.functionOrder(lateDroppedFunctions, source.functions).reversed() {
+            add("DROP \(source.functions[key]!.kind == "p" ? "PROCEDURE" : "FUNCTION") \(key)")
         }
         for key in source.enums.keys.sorted() where target.enums[key] == nil { add("DROP TYPE \(key)") }
         for key in source.collations.keys.sorted() where target.collations[key] == nil {

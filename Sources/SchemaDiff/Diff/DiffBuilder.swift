@@ -22,6 +22,14 @@ struct DiffBuilder {
     var swappedEnums: Set<String> = []
     /// Domains dropped and created again because their base type or collation changes.
     var recreatedDomains: Set<String> = []
+    /// Composite types dropped and created again (see `findRecreatedComposites`).
+    var recreatedComposites: Set<String> = []
+    /// Recreated composite types, and those going away that nest one: dropped before the creations.
+    var droppedCompositesEarly: Set<String> = []
+    /// Routines a domain's check calls, created just before that domain (see `createFunctionsCalled`).
+    var earlyFunctions: Set<String> = []
+    /// Routines a dropped domain check calls: dropped after the domains (see `dropFunctions`).
+    var lateDroppedFunctions: Set<String> = []
     /// Foreign keys dropped and re-added because the key they reference changes.
     var rebuiltForeignKeys: Set<String> = []
     /// New primary and unique keys (`table.name`) built from a unique index of the source that matches
@@ -111,6 +119,8 @@ struct DiffBuilder {
                 recreatedDomains.insert(key)
             }
         }
+        findRecreatedComposites()
+        let replacedTypes = recreatedDomains.union(recreatedComposites).union(swappedEnums)
         for (key, old) in source.functions {
             guard let new = target.functions[key] else {
                 droppedFunctions.insert(key)
@@ -119,6 +129,8 @@ struct DiffBuilder {
             if old.definition != new.definition && (old.result != new.result || old.kind != new.kind) {
                 droppedFunctions.insert(key)
             }
+            // A routine whose signature uses a type that is dropped and created again goes and comes back.
+            if (old.dependsOnTypes ?? []).contains(where: replacedTypes.contains) { droppedFunctions.insert(key) }
         }
         pinCallers()
         // Views: dropped when they change, or when anything they read goes away or changes type.
@@ -135,8 +147,8 @@ struct DiffBuilder {
                     || view.dependsOnColumns.contains { changedColumns.contains($0) }
                     || view.dependsOnFunctions.contains { droppedFunctions.contains($0) }
                     || view.dependsOnTypes.contains {
-                        swappedEnums.contains($0) || recreatedDomains.contains($0)
-                            || (target.enums[$0] == nil && target.domains[$0] == nil)
+                        replacedTypes.contains($0)
+                            || (target.enums[$0] == nil && target.domains[$0] == nil && target.composites[$0] == nil)
                     }
                 if affected {
                     goneViews.insert(key)
@@ -215,11 +227,13 @@ struct DiffBuilder {
         dropTables()
         dropColumns()
         dropFunctions(needingTables: false)
+        dropRecreatedComposites()
         createSchemasAndExtensions()
         moveFunctions()
         createCollations()
         changeEnums()
         changeDomains()
+        changeComposites()
         createSequences()
         createFunctions(needingTables: false)
         createTables()
@@ -246,5 +260,6 @@ struct DiffBuilder {
         changePrivileges()
         changeDefaultPrivileges()
         changeComments()
+        changeCompositeGrantsAndComments()
     }
 }

@@ -4,13 +4,14 @@ import Foundation
 ///
 /// Order (drops before creates, dependents dropped before what they depend on, created after it):
 /// policies, triggers, views (dependents first), foreign keys, other constraints, indexes, functions that
-/// read tables, detached partitions, tables (children first), columns, other functions; then schemas,
-/// extensions, collations, enums (new values,
-/// or the rename/create/convert/drop swap when values go away or move), domains (base first), sequences, functions that need no
-/// table, tables (parents first), column changes, attachments, sequence ownership, leftover drops of
-/// sequences, domains, enums, collations, extensions and schemas, constraints (primary, unique, checks),
-/// indexes, foreign keys (after the unique indexes they may rest on), functions over row types, views (dependencies first) and their indexes, triggers,
-/// policies, privileges, comments.
+/// read tables, detached partitions, tables (children first), columns, other functions, recreated composite
+/// types (outer first); then schemas, extensions, collations, enums (new values, or the rename/create/convert/
+/// drop swap when values go away or move), domains (base first, each after the routines its checks call),
+/// composite types (inner first), sequences, functions that need no table, tables (parents first), column
+/// changes, attachments, sequence ownership, leftover drops of sequences, composite types, domains, routines
+/// their checks called, enums, collations, extensions and schemas, constraints (primary, unique, checks),
+/// indexes, foreign keys (after the unique indexes they may rest on), functions over row types, views
+/// (dependencies first) and their indexes, triggers, policies, privileges, comments.
 ///
 /// Lock-aware choices: indexes on tables that already exist are built and dropped `CONCURRENTLY`
 /// (non-transactional statements); checks and foreign keys on existing tables are added `NOT VALID` and
@@ -64,7 +65,18 @@ public struct SchemaDiffer: Sendable {
         _ source: SchemaModel, _ target: SchemaModel, _ pending: inout [PendingChange]
     ) -> SchemaModel {
         var result = target
-        /// What a kept table or column needs: its schema, the sequences it owns, the enums it uses.
+        /// A composite type a kept column uses, with the composite types and enums its attributes use.
+        func keepType(_ type: String) {
+            for (name, value) in source.enums where result.enums[name] == nil && DiffBuilder.uses(type, name) {
+                result.enums[name] = value
+            }
+            for (name, value) in source.composites where result.composites[name] == nil && DiffBuilder.uses(type, name)
+            {
+                result.composites[name] = value
+                for attribute in value.attributes { keepType(attribute.type) }
+            }
+        }
+        /// What a kept table or column needs: its schema, the sequences it owns, the types it uses.
         func keepDependencies(_ key: String, _ columns: [ColumnObject]) {
             for (name, value) in source.schemas where SQLText.split(name).first == SQLText.split(key).first {
                 result.schemas[name] = result.schemas[name] ?? value
@@ -74,9 +86,7 @@ public struct SchemaDiffer: Sendable {
                     let owner = sequence.ownedBy.map(SQLText.split) ?? []
                     if owner == SQLText.split(key) + [column.name] { result.sequences[name] = sequence }
                 }
-                for (name, value) in source.enums where result.enums[name] == nil {
-                    if DiffBuilder.uses(column.type, name) { result.enums[name] = value }
-                }
+                keepType(column.type)
             }
         }
         func keepTable(_ key: String) {

@@ -34,6 +34,22 @@ extension DiffBuilder {
         return order
     }
 
+    /// Keys in an order where each composite type comes after the composite types of the set its
+    /// attributes use.
+    static func compositeOrder(_ keys: Set<String>, _ composites: [String: CompositeTypeObject]) -> [String] {
+        var order: [String] = []
+        var visited: Set<String> = []
+        func visit(_ key: String) {
+            guard keys.contains(key), visited.insert(key).inserted else { return }
+            for attribute in composites[key]?.attributes ?? [] {
+                for other in keys.sorted() where other != key && uses(attribute.type, other) { visit(other) }
+            }
+            order.append(key)
+        }
+        for key in keys.sorted() { visit(key) }
+        return order
+    }
+
     /// Keys in an order where each view comes after the views of the set it reads.
     static func topologicalOrder(_ keys: Set<String>, _ views: [String: ViewObject]) -> [String] {
         var order: [String] = []
