@@ -168,15 +168,18 @@ def test_a_valid_token_reaches_the_handler_with_its_principal(server, keys):
     assert (status, body) == (200, {"subject": "user-42", "scheme": "bearerAuth"})
 
 
+# Times are taken when the test runs, not when pytest collects it: a long suite ran this one 16 minutes after
+# collection, when "600 s from now" had passed and the token was valid.
 @pytest.mark.parametrize("case, overrides", [
-    ("expired beyond the leeway", {"exp": int(time.time()) - 120}),
-    ("not yet valid", {"nbf": int(time.time()) + 600}),
-    ("another audience", {"aud": "billing-api"}),
-    ("another issuer", {"iss": "https://evil.test"}),
-    ("no expiry", {"exp": None}),
+    ("expired beyond the leeway", lambda now: {"exp": now - 120}),
+    ("not yet valid", lambda now: {"nbf": now + 600}),
+    ("another audience", lambda now: {"aud": "billing-api"}),
+    ("another issuer", lambda now: {"iss": "https://evil.test"}),
+    ("no expiry", lambda now: {"exp": None}),
 ])
 def test_bad_claims_get_401(server, keys, case, overrides):
-    status, headers, body = server.request("GET", "/api/v1/me", headers=bearer(keys.token(**overrides)))
+    token = keys.token(**overrides(int(time.time())))
+    status, headers, body = server.request("GET", "/api/v1/me", headers=bearer(token))
     assert status == 401, (case, body)
     assert body["error"]["code"] == "UNAUTHENTICATED" and body["meta"]["requestId"]
     assert headers.get("WWW-Authenticate") == "Bearer"
