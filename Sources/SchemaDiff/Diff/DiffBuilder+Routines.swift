@@ -102,9 +102,7 @@ extension DiffBuilder {
         for (key, view) in target.views.sorted(by: { $0.key < $1.key })
         where !createdViews.contains(key) && source.views[key].map({ $0.options != view.options }) == true {
             let kind = view.kind == "m" ? "MATERIALIZED VIEW" : "VIEW"
-            let names = (source.views[key]?.options ?? []).map { String($0.prefix { $0 != "=" }) }
-            if !names.isEmpty { add("ALTER \(kind) \(key) RESET (\(names.joined(separator: ", ")))") }
-            if let options = view.options { add("ALTER \(kind) \(key) SET (\(Self.storageParameters(options)))") }
+            changeOptions("\(kind) \(key)", old: source.views[key]?.options, new: view.options)
         }
     }
 

@@ -100,6 +100,14 @@ extension DiffBuilder {
         }.joined(separator: ", ")
     }
 
+    /// Storage parameters (or view options) changed in place: all reset, then set in the target's order, so
+    /// the catalog (and pg_dump) lists them as the target does.
+    mutating func changeOptions(_ object: String, old: [String]?, new: [String]?) {
+        let names = (old ?? []).map { String($0.prefix { $0 != "=" }) }
+        if !names.isEmpty { add("ALTER \(object) RESET (\(names.joined(separator: ", ")))") }
+        if let new { add("ALTER \(object) SET (\(Self.storageParameters(new)))") }
+    }
+
     mutating func createTables() {
         let ordered = createdTables.sorted {
             (Self.depth($0, target.tables), $0) < (Self.depth($1, target.tables), $1)
@@ -169,11 +177,8 @@ extension DiffBuilder {
                 }
             }
             if old.options != new.options {
-                // All reset, then set in the target's order: the catalog (and pg_dump) then lists them as the
-                // target does. A catalog change under SHARE UPDATE EXCLUSIVE, no rewrite.
-                let names = (old.options ?? []).map { String($0.prefix { $0 != "=" }) }
-                if !names.isEmpty { add("ALTER TABLE \(key) RESET (\(names.joined(separator: ", ")))") }
-                if let options = new.options { add("ALTER TABLE \(key) SET (\(Self.storageParameters(options)))") }
+                // A catalog change under SHARE UPDATE EXCLUSIVE, no rewrite.
+                changeOptions("TABLE \(key)", old: old.options, new: new.options)
             }
             if old.rowSecurity != new.rowSecurity {
                 add("ALTER TABLE \(key) \(new.rowSecurity ? "ENABLE" : "DISABLE") ROW LEVEL SECURITY")
